@@ -1,0 +1,146 @@
+/**
+ * Configuration: parsed from the environment once, validated with zod and frozen.
+ * Nothing else in Konpay reads `process.env`; the composition root passes this object
+ * (or the part a module needs) down.
+ */
+import { z } from 'zod';
+import { resolve } from 'node:path';
+import { deepFreeze } from './shared/freeze.js';
+import { loadOrCreateSecrets, parseSecret, type Secrets } from './secrets.js';
+
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+/** Every setting with its default. The README's configuration table mirrors this list. */
+export const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: int(0, 65535).default(3000),
+  PUBLIC_URL: z.url().optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
+  DATABASE_POOL_MAX: int(1, 500).default(10),
+  KONPAY_DATA_DIR: z.string().min(1).default('./data'),
+  BODY_LIMIT_BYTES: int(1024, 16 * 1024 * 1024).default(1024 * 1024),
+  SHUTDOWN_GRACE_MS: int(0, 120_000).default(10_000),
+  OUTBOX_POLL_MS: int(10, 60_000).default(250),
+  OUTBOX_BATCH_SIZE: int(1, 1000).default(20),
+  OUTBOX_LEASE_MS: int(1000, 3_600_000).default(60_000),
+  SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
+  MAIL_FROM: z.string().min(3).default('Konpay <no-reply@konpay.localhost>'),
+  SMS_GATEWAY_URL: z.url().optional(),
+  SMS_GATEWAY_TOKEN: z.string().min(1).optional(),
+  SMS_SENDER_ID: z.string().min(1).max(11).default('Konpay'),
+  VAPID_PUBLIC_KEY: z.string().min(1).optional(),
+  VAPID_PRIVATE_KEY: z.string().min(1).optional(),
+  VAPID_SUBJECT: z.string().min(1).default('mailto:security@konpay.localhost'),
+  DEV_OUTBOX: bool.optional(),
+  KONPAY_PASSWORD_PEPPER: z.string().optional(),
+  KONPAY_SIGNING_KEY: z.string().optional(),
+  KONPAY_ENCRYPTION_KEY: z.string().optional(),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface Config {
+  readonly env: Env['NODE_ENV'];
+  readonly production: boolean;
+  readonly http: {
+    readonly host: string;
+    readonly port: number;
+    readonly publicUrl: string;
+    readonly bodyLimit: number;
+    readonly shutdownGraceMs: number;
+  };
+  readonly logLevel: Env['LOG_LEVEL'];
+  /** `databaseUrl` absent means: run the embedded PostgreSQL server in `dataDir`. */
+  readonly db: { readonly databaseUrl: string | undefined; readonly poolMax: number };
+  readonly dataDir: string;
+  readonly outbox: { readonly pollMs: number; readonly batchSize: number; readonly leaseMs: number };
+  readonly notify: {
+    readonly smtpUrl: string | undefined;
+    readonly mailFrom: string;
+    readonly sms: { readonly url: string; readonly token: string | undefined; readonly senderId: string } | undefined;
+    readonly vapid: { readonly publicKey: string; readonly privateKey: string; readonly subject: string } | undefined;
+    /** The development outbox keeps a readable copy of every message; never in production. */
+    readonly devOutbox: boolean;
+  };
+  readonly secrets: Secrets;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Parses and validates the environment, then loads or creates secrets; the result is frozen. */
+export async function loadConfig(source: Record<string, string | undefined>): Promise<Config> {
+  const parsed = envSchema.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const production = e.NODE_ENV === 'production';
+  const dataDir = resolve(e.KONPAY_DATA_DIR);
+
+  if (production) {
+    const missing = ['DATABASE_URL', 'KONPAY_PASSWORD_PEPPER', 'KONPAY_SIGNING_KEY', 'KONPAY_ENCRYPTION_KEY', 'PUBLIC_URL']
+      .filter((k) => !e[k as keyof Env]);
+    if (missing.length > 0) {
+      throw new ConfigError(`NODE_ENV=production needs these from the environment: ${missing.join(', ')}`);
+    }
+    if (e.DEV_OUTBOX === true) throw new ConfigError('DEV_OUTBOX cannot be enabled in production');
+  }
+  if ((e.VAPID_PUBLIC_KEY === undefined) !== (e.VAPID_PRIVATE_KEY === undefined)) {
+    throw new ConfigError('VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY must be set together');
+  }
+
+  const fromEnv = {
+    passwordPepper: e.KONPAY_PASSWORD_PEPPER,
+    signingKey: e.KONPAY_SIGNING_KEY,
+    encryptionKey: e.KONPAY_ENCRYPTION_KEY,
+  };
+  let secrets: Secrets;
+  try {
+    secrets = production
+      ? {
+          passwordPepper: parseSecret('KONPAY_PASSWORD_PEPPER', fromEnv.passwordPepper),
+          signingKey: parseSecret('KONPAY_SIGNING_KEY', fromEnv.signingKey),
+          encryptionKey: parseSecret('KONPAY_ENCRYPTION_KEY', fromEnv.encryptionKey),
+          embeddedDbPassword: undefined,
+        }
+      : await loadOrCreateSecrets(dataDir, fromEnv);
+  } catch (err) {
+    throw new ConfigError((err as Error).message);
+  }
+
+  const port = e.PORT;
+  return deepFreeze({
+    env: e.NODE_ENV,
+    production,
+    http: {
+      host: e.HOST,
+      port,
+      publicUrl: (e.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/$/, ''),
+      bodyLimit: e.BODY_LIMIT_BYTES,
+      shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    },
+    logLevel: e.LOG_LEVEL,
+    db: { databaseUrl: e.DATABASE_URL, poolMax: e.DATABASE_POOL_MAX },
+    dataDir,
+    outbox: { pollMs: e.OUTBOX_POLL_MS, batchSize: e.OUTBOX_BATCH_SIZE, leaseMs: e.OUTBOX_LEASE_MS },
+    notify: {
+      smtpUrl: e.SMTP_URL,
+      mailFrom: e.MAIL_FROM,
+      sms: e.SMS_GATEWAY_URL
+        ? { url: e.SMS_GATEWAY_URL, token: e.SMS_GATEWAY_TOKEN, senderId: e.SMS_SENDER_ID }
+        : undefined,
+      vapid:
+        e.VAPID_PUBLIC_KEY && e.VAPID_PRIVATE_KEY
+          ? { publicKey: e.VAPID_PUBLIC_KEY, privateKey: e.VAPID_PRIVATE_KEY, subject: e.VAPID_SUBJECT }
+          : undefined,
+      devOutbox: !production && (e.DEV_OUTBOX ?? true),
+    },
+    secrets,
+  });
+}

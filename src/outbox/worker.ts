@@ -1,0 +1,108 @@
+/**
+ * Drains the outbox: claims due rows, delivers each through its topic's handler, and
+ * records sent / retry-later / dead. Several workers (in several server processes) may
+ * run at once; row claims keep them apart.
+ */
+import type pg from 'pg';
+import type { Clock } from '../shared/clock.js';
+import type { Logger } from '../shared/logger.js';
+import { backoffMs, DeliveryError, type Outbox } from './outbox.js';
+import { claimDue, markDead, markRetry, markSent, type OutboxRow } from './repo.js';
+
+export interface WorkerOptions {
+  pool: pg.Pool;
+  outbox: Outbox;
+  clock: Clock;
+  logger: Logger;
+  pollMs: number;
+  batchSize: number;
+  leaseMs: number;
+}
+
+export class OutboxWorker {
+  readonly #o: WorkerOptions;
+  #running = false;
+  #loop: Promise<void> | undefined;
+  #wake: (() => void) | undefined;
+
+  constructor(opts: WorkerOptions) {
+    this.#o = opts;
+  }
+
+  start(): void {
+    if (this.#running) return;
+    this.#running = true;
+    this.#loop = this.#run();
+  }
+
+  /** Finishes the batch in hand, then stops. */
+  async stop(): Promise<void> {
+    this.#running = false;
+    this.#wake?.();
+    await this.#loop;
+  }
+
+  /** Asks the worker to look now rather than at the next poll. */
+  nudge(): void {
+    this.#wake?.();
+  }
+
+  /** Claims and delivers one batch; returns how many rows it handled. */
+  async runOnce(): Promise<number> {
+    const { pool, clock, leaseMs, batchSize } = this.#o;
+    const rows = await claimDue(pool, clock.now(), leaseMs, batchSize);
+    await Promise.all(rows.map((row) => this.#deliver(row)));
+    return rows.length;
+  }
+
+  async #run(): Promise<void> {
+    while (this.#running) {
+      let handled = 0;
+      try {
+        handled = await this.runOnce();
+      } catch (err) {
+        // Database unreachable or restarting: keep polling, the rows are safe in the table.
+        this.#o.logger.warn({ err }, 'outbox poll failed');
+      }
+      if (handled < this.#o.batchSize && this.#running) await this.#sleep(this.#o.pollMs);
+    }
+  }
+
+  #sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const t = setTimeout(done, ms);
+      function done() {
+        clearTimeout(t);
+        resolve();
+      }
+      this.#wake = done;
+    });
+  }
+
+  async #deliver(row: OutboxRow): Promise<void> {
+    const { pool, clock, logger, outbox } = this.#o;
+    const handler = outbox.handler(row.topic);
+    const log = logger.child({ outboxId: row.id, topic: row.topic, attempt: row.attempts });
+    if (!handler) {
+      await markDead(pool, row.id, row.attempts, clock.now(), 'no handler for topic');
+      log.error('outbox row has no handler; marked dead');
+      return;
+    }
+    try {
+      await handler.deliver(row.payload, { id: row.id, attempt: row.attempts });
+      await markSent(pool, row.id, row.attempts, clock.now());
+      log.debug('outbox delivered');
+    } catch (err) {
+      const permanent = err instanceof DeliveryError && err.permanent;
+      const message = err instanceof Error ? err.message.slice(0, 500) : 'delivery failed';
+      if (permanent || row.attempts >= row.max_attempts) {
+        await markDead(pool, row.id, row.attempts, clock.now(), message);
+        log.error({ err, permanent }, 'outbox delivery abandoned');
+      } else {
+        const at = new Date(clock.now().getTime() + backoffMs(handler.retry, row.attempts));
+        await markRetry(pool, row.id, row.attempts, at, message);
+        log.warn({ err, retryAt: at }, 'outbox delivery failed; will retry');
+      }
+    }
+  }
+}

@@ -1,0 +1,96 @@
+/**
+ * Server-side secrets: the password pepper, the signing key (device credentials,
+ * webhooks) and the encryption key (terminal secrets at rest).
+ *
+ * In production they come from the environment only. Elsewhere a missing secret is
+ * generated once into `<dataDir>/secrets.json` (mode 0600) so a zero-configuration
+ * start keeps working across restarts without anyone inventing keys by hand.
+ */
+import { randomBytes } from 'node:crypto';
+import { link, mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+export interface Secrets {
+  /** base64url, ≥ 32 bytes each. */
+  readonly passwordPepper: string;
+  readonly signingKey: string;
+  readonly encryptionKey: string;
+  /** Password of the embedded PostgreSQL superuser; absent when DATABASE_URL is used in production. */
+  readonly embeddedDbPassword: string | undefined;
+}
+
+type SecretName = 'passwordPepper' | 'signingKey' | 'encryptionKey' | 'embeddedDbPassword';
+const NAMES: readonly SecretName[] = ['passwordPepper', 'signingKey', 'encryptionKey', 'embeddedDbPassword'];
+const MIN_BYTES = 32;
+
+/** Validates a secret given as base64 or base64url; the message names the variable, never the value. */
+export function parseSecret(name: string, value: string | undefined): string {
+  if (!value) throw new Error(`${name} is required`);
+  const bytes = Buffer.from(value, 'base64url');
+  if (bytes.length < MIN_BYTES) throw new Error(`${name} must encode at least ${MIN_BYTES} random bytes (base64)`);
+  return value;
+}
+
+export function secretBytes(secret: string): Buffer {
+  return Buffer.from(secret, 'base64url');
+}
+
+export function newSecret(): string {
+  return randomBytes(MIN_BYTES).toString('base64url');
+}
+
+export async function loadOrCreateSecrets(
+  dataDir: string,
+  fromEnv: { passwordPepper?: string | undefined; signingKey?: string | undefined; encryptionKey?: string | undefined },
+): Promise<Secrets> {
+  const file = join(dataDir, 'secrets.json');
+  const stored = await readSecretsFile(file);
+  const merged: Partial<Record<SecretName, string>> = { ...stored };
+  let changed = false;
+  for (const name of NAMES) {
+    if (!merged[name]) {
+      merged[name] = newSecret();
+      changed = true;
+    }
+  }
+  if (changed) {
+    // 0755: the embedded PostgreSQL (another system user when we are root) must reach <dataDir>/pg.
+    await mkdir(dataDir, { recursive: true, mode: 0o755 });
+    const tmp = `${file}.${process.pid}.tmp`;
+    await writeFile(tmp, JSON.stringify(merged, null, 2) + '\n', { mode: 0o600 });
+    if (Object.keys(stored).length === 0) {
+      // First start: create the file exclusively, so two servers starting together on a
+      // fresh data folder cannot end up holding different peppers.
+      const created = await link(tmp, file).then(() => true, (err: NodeJS.ErrnoException) => {
+        if (err.code === 'EEXIST') return false;
+        throw err;
+      });
+      await unlink(tmp);
+      if (!created) return loadOrCreateSecrets(dataDir, fromEnv);
+    } else {
+      await rename(tmp, file);
+    }
+  }
+  return {
+    passwordPepper: parseSecret('KONPAY_PASSWORD_PEPPER', fromEnv.passwordPepper ?? merged.passwordPepper),
+    signingKey: parseSecret('KONPAY_SIGNING_KEY', fromEnv.signingKey ?? merged.signingKey),
+    encryptionKey: parseSecret('KONPAY_ENCRYPTION_KEY', fromEnv.encryptionKey ?? merged.encryptionKey),
+    embeddedDbPassword: merged.embeddedDbPassword,
+  };
+}
+
+async function readSecretsFile(file: string): Promise<Partial<Record<SecretName, string>>> {
+  try {
+    const json: unknown = JSON.parse(await readFile(file, 'utf8'));
+    if (!json || typeof json !== 'object') throw new Error('not an object');
+    const out: Partial<Record<SecretName, string>> = {};
+    for (const name of NAMES) {
+      const v = (json as Record<string, unknown>)[name];
+      if (typeof v === 'string') out[name] = v;
+    }
+    return out;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {};
+    throw new Error(`cannot read ${file}: ${(err as Error).message}`);
+  }
+}

@@ -1,0 +1,131 @@
+/**
+ * The composition root: config → database → adapters → services → HTTP. Nothing else
+ * constructs dependencies; modules receive what they need.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FastifyPluginAsync } from 'fastify';
+import type pg from 'pg';
+import type { DestinationStream } from 'pino';
+import type { Config } from './config.js';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from './db/embedded.js';
+import { loadMigrations, migrate } from './db/migrate.js';
+import { createPool } from './db/pool.js';
+import { buildApp, type App } from './http/app.js';
+import { httpErrors } from './http/errors.js';
+import { smtpSender } from './notify/adapters/smtp.js';
+import { httpSmsSender } from './notify/adapters/sms-http.js';
+import { webPushSender } from './notify/adapters/web-push.js';
+import { devOutboxRoutes } from './notify/dev-outbox/routes.js';
+import { Notifier, notifyHandlers, type ChannelSenders } from './notify/notifier.js';
+import { Outbox } from './outbox/outbox.js';
+import { OutboxWorker } from './outbox/worker.js';
+import { systemClock, type Clock } from './shared/clock.js';
+import { errorCatalogue } from './shared/errors.js';
+import { createLogger, type Logger } from './shared/logger.js';
+import { systemRoutes } from './system/routes.js';
+
+const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+/** Every module's closed error table; `/problems` documents exactly these. */
+export const ERROR_MODULES = [httpErrors] as const;
+
+export interface Konpay {
+  readonly app: App;
+  readonly pool: pg.Pool;
+  readonly logger: Logger;
+  readonly notifier: Notifier;
+  readonly worker: OutboxWorker;
+  /** Base URL the server listens on (after `listen`). */
+  url: string;
+  listen(): Promise<string>;
+  /** Graceful stop: refuse new requests, finish in-flight ones, drain, close the database. */
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  clock?: Clock;
+  logDestination?: DestinationStream;
+  /** Overrides for the channel senders (tests). */
+  senders?: ChannelSenders;
+  /** Start the outbox worker (default true). */
+  worker?: boolean;
+  /** Extra route plugins, registered last (tests use this to add probes). */
+  routes?: readonly FastifyPluginAsync[];
+}
+
+export async function startKonpay(config: Config, opts: StartOptions = {}): Promise<Konpay> {
+  const clock = opts.clock ?? systemClock;
+  const { passwordPepper, signingKey, encryptionKey, embeddedDbPassword } = config.secrets;
+  const logger = createLogger({
+    level: config.logLevel,
+    knownSecrets: [passwordPepper, signingKey, encryptionKey, ...(embeddedDbPassword ? [embeddedDbPassword] : [])],
+    destination: opts.logDestination,
+  });
+
+  let embedded: EmbeddedPostgres | undefined;
+  let databaseUrl = config.db.databaseUrl;
+  if (!databaseUrl) {
+    embedded = await startEmbeddedPostgres({
+      dir: join(config.dataDir, 'pg'),
+      password: embeddedDbPassword!,
+      database: 'konpay',
+      logger,
+    });
+    databaseUrl = embedded.url;
+    logger.info({ dataDir: config.dataDir, owned: embedded.owned }, 'embedded PostgreSQL ready');
+  }
+
+  const pool = createPool({ connectionString: databaseUrl, max: config.db.poolMax });
+  const migrations = await loadMigrations();
+  const { applied } = await migrate(pool, migrations);
+  if (applied.length) logger.info({ applied }, 'migrations applied');
+
+  const smtp = config.notify.smtpUrl ? smtpSender(config.notify.smtpUrl, config.notify.mailFrom) : undefined;
+  const senders: ChannelSenders = opts.senders ?? {
+    email: smtp,
+    sms: config.notify.sms ? httpSmsSender(config.notify.sms) : undefined,
+    push: config.notify.vapid ? webPushSender(config.notify.vapid) : undefined,
+  };
+  const outbox = new Outbox(
+    notifyHandlers({ senders, devOutbox: config.notify.devOutbox ? { pool, clock } : undefined, logger }),
+    clock,
+  );
+  const notifier = new Notifier(outbox);
+  const worker = new OutboxWorker({ pool, outbox, clock, logger, ...config.outbox });
+
+  const app = await buildApp({
+    logger,
+    publicUrl: config.http.publicUrl,
+    bodyLimit: config.http.bodyLimit,
+    version: VERSION,
+    routes: [
+      systemRoutes({ pool, migrations, catalogue: errorCatalogue(ERROR_MODULES) }),
+      ...(config.notify.devOutbox ? [devOutboxRoutes(pool)] : []),
+      ...(opts.routes ?? []),
+    ],
+  });
+  await app.ready();
+  if (opts.worker !== false) worker.start();
+
+  let closing: Promise<void> | undefined;
+  const konpay: Konpay = {
+    app, pool, logger, notifier, worker,
+    url: '',
+    async listen() {
+      konpay.url = await app.listen({ host: config.http.host, port: config.http.port });
+      return konpay.url;
+    },
+    close() {
+      closing ??= (async () => {
+        await app.close();
+        await worker.stop();
+        smtp?.close();
+        await pool.end();
+        await embedded?.stop();
+      })();
+      return closing;
+    },
+  };
+  return konpay;
+}

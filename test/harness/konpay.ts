@@ -1,0 +1,61 @@
+/**
+ * A whole Konpay server for a test: its own database, its own data folder, a capture
+ * of every log line, and (optionally) a manual clock.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { loadConfig, type Config } from '../../src/config.js';
+import { startKonpay, type Konpay, type StartOptions } from '../../src/server.js';
+import { createTestDb, type TestDb } from './db.js';
+
+/** Collects log lines in memory; `text` is everything written so far. */
+export class LogCapture extends Writable {
+  lines: string[] = [];
+  override _write(chunk: Buffer, _enc: string, cb: () => void) {
+    this.lines.push(...chunk.toString().split('\n').filter(Boolean));
+    cb();
+  }
+  get text(): string {
+    return this.lines.join('\n');
+  }
+  json(): Record<string, unknown>[] {
+    return this.lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+  }
+}
+
+export interface TestKonpay {
+  konpay: Konpay;
+  config: Config;
+  db: TestDb;
+  logs: LogCapture;
+  stop(): Promise<void>;
+}
+
+export async function startTestKonpay(
+  env: Record<string, string> = {},
+  opts: Omit<StartOptions, 'logDestination'> = {},
+): Promise<TestKonpay> {
+  const db = await createTestDb();
+  const dataDir = await mkdtemp(join(tmpdir(), 'konpay-test-data-'));
+  const config = await loadConfig({
+    NODE_ENV: 'test',
+    DATABASE_URL: db.url,
+    KONPAY_DATA_DIR: dataDir,
+    PORT: '0',
+    LOG_LEVEL: 'info',
+    OUTBOX_POLL_MS: '20',
+    ...env,
+  });
+  const logs = new LogCapture();
+  const konpay = await startKonpay(config, { ...opts, logDestination: logs });
+  return {
+    konpay, config, db, logs,
+    async stop() {
+      await konpay.close();
+      await db.drop();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
