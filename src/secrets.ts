@@ -56,7 +56,7 @@ export async function loadOrCreateSecrets(
   if (changed) {
     // 0755: the embedded PostgreSQL (another system user when we are root) must reach <dataDir>/pg.
     await mkdir(dataDir, { recursive: true, mode: 0o755 });
-    const tmp = `${file}.${process.pid}.tmp`;
+    const tmp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
     await writeFile(tmp, JSON.stringify(merged, null, 2) + '\n', { mode: 0o600 });
     if (Object.keys(stored).length === 0) {
       // First start: create the file exclusively, so two servers starting together on a

@@ -30,10 +30,13 @@ export class DeliveryError extends Error {
   }
 }
 
-/** Exponential back-off with ±25 % jitter so retries from many rows do not arrive together. */
+/**
+ * Exponential back-off with ±25 % jitter so retries from many rows do not arrive together,
+ * never longer than maxDelayMs (the jitter is clipped too, not only the exponential).
+ */
 export function backoffMs(policy: RetryPolicy, attempt: number, random: () => number = Math.random): number {
   const raw = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, attempt - 1));
-  return Math.round(raw * (0.75 + random() * 0.5));
+  return Math.min(policy.maxDelayMs, Math.round(raw * (0.75 + random() * 0.5)));
 }
 
 export class Outbox {

@@ -4,6 +4,7 @@
  * run at once; row claims keep them apart.
  */
 import type pg from 'pg';
+import { withTransaction } from '../db/tx.js';
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import { backoffMs, DeliveryError, type Outbox } from './outbox.js';
@@ -50,7 +51,7 @@ export class OutboxWorker {
   /** Claims and delivers one batch; returns how many rows it handled. */
   async runOnce(): Promise<number> {
     const { pool, clock, leaseMs, batchSize } = this.#o;
-    const rows = await claimDue(pool, clock.now(), leaseMs, batchSize);
+    const rows = await this.#write((c) => claimDue(c, clock.now(), leaseMs, batchSize));
     await Promise.all(rows.map((row) => this.#deliver(row)));
     return rows.length;
   }
@@ -79,30 +80,42 @@ export class OutboxWorker {
     });
   }
 
+  /**
+   * Runs one outbox statement in a transaction of its own, so that serialization failures
+   * (SERIALIZABLE, distributed engines) are retried instead of failing the batch: a claim
+   * racing another worker's claim, or a lost "sent" turning into a duplicate delivery.
+   */
+  #write<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
+    return withTransaction(this.#o.pool, fn);
+  }
+
   async #deliver(row: OutboxRow): Promise<void> {
-    const { pool, clock, logger, outbox } = this.#o;
+    const { clock, logger, outbox } = this.#o;
     const handler = outbox.handler(row.topic);
     const log = logger.child({ outboxId: row.id, topic: row.topic, attempt: row.attempts });
     if (!handler) {
-      await markDead(pool, row.id, row.attempts, clock.now(), 'no handler for topic');
+      await this.#write((c) => markDead(c, row.id, row.attempts, clock.now(), 'no handler for topic'));
       log.error('outbox row has no handler; marked dead');
       return;
     }
     try {
       await handler.deliver(row.payload, { id: row.id, attempt: row.attempts });
-      await markSent(pool, row.id, row.attempts, clock.now());
-      log.debug('outbox delivered');
     } catch (err) {
       const permanent = err instanceof DeliveryError && err.permanent;
       const message = err instanceof Error ? err.message.slice(0, 500) : 'delivery failed';
       if (permanent || row.attempts >= row.max_attempts) {
-        await markDead(pool, row.id, row.attempts, clock.now(), message);
+        await this.#write((c) => markDead(c, row.id, row.attempts, clock.now(), message));
         log.error({ err, permanent }, 'outbox delivery abandoned');
       } else {
         const at = new Date(clock.now().getTime() + backoffMs(handler.retry, row.attempts));
-        await markRetry(pool, row.id, row.attempts, at, message);
+        await this.#write((c) => markRetry(c, row.id, row.attempts, at, message));
         log.warn({ err, retryAt: at }, 'outbox delivery failed; will retry');
       }
+      return;
     }
+    // Outside the try: failing to record a delivery is not a failed delivery. If this
+    // throws, the row stays claimed and comes back when its lease ends (at least once).
+    await this.#write((c) => markSent(c, row.id, row.attempts, clock.now()));
+    log.debug('outbox delivered');
   }
 }
