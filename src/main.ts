@@ -2,11 +2,16 @@
  * `npm start`: load configuration, start Konpay, stop gracefully on SIGTERM/SIGINT.
  */
 import { ConfigError, loadConfig } from './config.js';
-import { startKonpay } from './server.js';
+import { openDatabase } from './db/open.js';
+import { secretValues } from './secrets.js';
+import { createLogger } from './shared/logger.js';
 
 async function main(): Promise<void> {
   const config = await loadConfig(process.env);
-  const konpay = await startKonpay(config);
+  const logger = createLogger({ level: config.logLevel, knownSecrets: secretValues(config.secrets) });
+  // Start PostgreSQL while the rest of the code loads: on a fresh folder initdb is the slow part.
+  const [{ startKonpay }, database] = await Promise.all([import('./server.js'), openDatabase(config, logger)]);
+  const konpay = await startKonpay(config, { logger, database });
   const url = await konpay.listen();
   konpay.logger.info({ url, env: config.env, docs: `${url}/docs` }, 'Konpay is listening');
 

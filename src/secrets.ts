@@ -31,6 +31,11 @@ export function parseSecret(name: string, value: string | undefined): string {
   return value;
 }
 
+/** The values a log line must never contain. */
+export function secretValues(s: Secrets): string[] {
+  return [s.passwordPepper, s.signingKey, s.encryptionKey, ...(s.embeddedDbPassword ? [s.embeddedDbPassword] : [])];
+}
+
 export function secretBytes(secret: string): Buffer {
   return Buffer.from(secret, 'base64url');
 }

@@ -3,13 +3,12 @@
  * constructs dependencies; modules receive what they need.
  */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { FastifyPluginAsync } from 'fastify';
 import type pg from 'pg';
 import type { DestinationStream } from 'pino';
 import type { Config } from './config.js';
-import { startEmbeddedPostgres, type EmbeddedPostgres } from './db/embedded.js';
 import { loadMigrations, migrate } from './db/migrate.js';
+import { openDatabase, type DatabaseLocation } from './db/open.js';
 import { createPool } from './db/pool.js';
 import { buildApp, type App } from './http/app.js';
 import { httpErrors } from './http/errors.js';
@@ -23,6 +22,7 @@ import { OutboxWorker } from './outbox/worker.js';
 import { systemClock, type Clock } from './shared/clock.js';
 import { errorCatalogue } from './shared/errors.js';
 import { createLogger, type Logger } from './shared/logger.js';
+import { secretValues } from './secrets.js';
 import { systemRoutes } from './system/routes.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -45,6 +45,10 @@ export interface Konpay {
 
 export interface StartOptions {
   clock?: Clock;
+  /** A logger made earlier by the caller (main); else one is made here. */
+  logger?: Logger;
+  /** A database already located or started by the caller (main starts it while code loads). */
+  database?: DatabaseLocation;
   logDestination?: DestinationStream;
   /** Overrides for the channel senders (tests). */
   senders?: ChannelSenders;
@@ -56,25 +60,8 @@ export interface StartOptions {
 
 export async function startKonpay(config: Config, opts: StartOptions = {}): Promise<Konpay> {
   const clock = opts.clock ?? systemClock;
-  const { passwordPepper, signingKey, encryptionKey, embeddedDbPassword } = config.secrets;
-  const logger = createLogger({
-    level: config.logLevel,
-    knownSecrets: [passwordPepper, signingKey, encryptionKey, ...(embeddedDbPassword ? [embeddedDbPassword] : [])],
-    destination: opts.logDestination,
-  });
-
-  let embedded: EmbeddedPostgres | undefined;
-  let databaseUrl = config.db.databaseUrl;
-  if (!databaseUrl) {
-    embedded = await startEmbeddedPostgres({
-      dir: join(config.dataDir, 'pg'),
-      password: embeddedDbPassword!,
-      database: 'konpay',
-      logger,
-    });
-    databaseUrl = embedded.url;
-    logger.info({ dataDir: config.dataDir, owned: embedded.owned }, 'embedded PostgreSQL ready');
-  }
+  const logger = opts.logger ?? createLogger({ level: config.logLevel, knownSecrets: secretValues(config.secrets), destination: opts.logDestination });
+  const { url: databaseUrl, embedded } = opts.database ?? (await openDatabase(config, logger));
 
   const pool = createPool({ connectionString: databaseUrl, max: config.db.poolMax });
   const migrations = await loadMigrations();

@@ -42,7 +42,7 @@ export function notifyHandlers(opts: NotifyHandlerOptions): TopicHandler<Message
       const sender = opts.senders[channel] as Sender<Message> | undefined;
       if (sender) await sender.send(message);
       else if (!opts.devOutbox) opts.logger.warn({ channel }, 'no sender configured for channel; message dropped');
-      if (opts.devOutbox && !sender) await copyToDevOutbox(opts.devOutbox, message, ctx.id, sender?.name ?? 'dev-outbox');
+      if (opts.devOutbox) await copyToDevOutbox(opts.devOutbox, message, ctx.id, sender?.name ?? 'dev-outbox');
     },
   }));
 }

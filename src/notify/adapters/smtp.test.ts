@@ -221,4 +221,11 @@ describe('smtpSender', () => {
       dead.close();
     }
   });
+
+  it('fails permanently, without sending, for an address that cannot be put in an envelope', async () => {
+    const err: unknown = await sender.send({ channel: 'email', to: '', subject: 's', text: 't' }).then(() => undefined, (e: unknown) => e);
+    expect(err).toBeInstanceOf(DeliveryError);
+    expect((err as DeliveryError).permanent).toBe(true);
+    expect(received).toHaveLength(0);
+  });
 });

@@ -13,8 +13,10 @@ export function smtpSender(url: string, from: string): Sender<EmailMessage> & { 
       } catch (err) {
         // 5xx replies (mailbox unknown, policy refusal) will not change on retry; 4xx and
         // connection failures might.
-        const code = (err as { responseCode?: number }).responseCode;
-        throw new DeliveryError(`smtp: ${(err as Error).message}`, typeof code === 'number' && code >= 500);
+        const { responseCode, code } = err as { responseCode?: number; code?: string };
+        // A message nodemailer cannot even build (bad address, empty envelope) is as final as a 5xx.
+        const permanent = typeof responseCode === 'number' ? responseCode >= 500 : code === 'EENVELOPE' || code === 'EMESSAGE';
+        throw new DeliveryError(`smtp: ${(err as Error).message}`, permanent);
       }
     },
     close: () => transport.close(),

@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:https';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
+import { generate } from 'selfsigned';
 import webpush from 'web-push';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DeliveryError } from '../../outbox/outbox.js';
@@ -17,27 +18,13 @@ const ece = createRequire(import.meta.url)('http_ece') as {
 
 /*
  * `web-push` always speaks HTTPS (it calls https.request whatever the endpoint's scheme),
- * so the fake push service is an HTTPS server with this throw-away self-signed
- * certificate for IP 127.0.0.1 (P-256, valid 2025–2125; test use only), trusted by the
- * process's default HTTPS agent for the duration of this file.
+ * so the fake push service is an HTTPS server with a certificate for IP 127.0.0.1
+ * made for this run, trusted by the process's default HTTPS agent for this file only.
  */
-const TLS_KEY = `-----BEGIN PRIVATE KEY-----
-MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgAn6RhzgnFzY4z+ED
-f0IdDGZp0ybrrKtmD2cfCMVxL9KhRANCAATUxZzU50hGZ1ZZTIG2vbp2jWyCtLPx
-/Wgz3+mXnmOU/XRGjkpxhTuL9r6Lq4Db10aPUdxwMd6AkPFggvV7/ahc
------END PRIVATE KEY-----
-`;
-const TLS_CERT = `-----BEGIN CERTIFICATE-----
-MIIBWDCB/6ADAgECAgEBMAoGCCqGSM49BAMCMBQxEjAQBgNVBAMMCTEyNy4wLjAu
-MTAgFw0yNTAxMDEwMDAwMDBaGA8yMTI1MDEwMTAwMDAwMFowFDESMBAGA1UEAwwJ
-MTI3LjAuMC4xMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE1MWc1OdIRmdWWUyB
-tr26do1sgrSz8f1oM9/pl55jlP10Ro5KcYU7i/a+i6uA29dGj1HccDHegJDxYIL1
-e/2oXKNAMD4wDwYDVR0RBAgwBocEfwAAATAMBgNVHRMBAf8EAjAAMB0GA1UdDgQW
-BBTIcbfqR1JBN6HB+Lcv/FpIcCg3wjAKBggqhkjOPQQDAgNIADBFAiEAkl7i0vzA
-yVYIYNJSxzj6eVqC8uGuZ1IzOrUkABNNgg8CIDUuIDTq+yDve4zdIM8kFIbOYP0c
-EdzTt0YynGp/mMmJ
------END CERTIFICATE-----
-`;
+const tls = await generate([{ name: 'commonName', value: '127.0.0.1' }], {
+  keyType: 'ec', curve: 'P-256', algorithm: 'sha256',
+  extensions: [{ name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }] }],
+});
 
 interface Recorded {
   method: string | undefined;
@@ -49,7 +36,7 @@ interface Recorded {
 const requests: Recorded[] = [];
 let status = 201;
 
-const pushService: Server = createServer({ key: TLS_KEY, cert: TLS_CERT }, (req, res) => {
+const pushService: Server = createServer({ key: tls.private, cert: tls.cert }, (req, res) => {
   const chunks: Buffer[] = [];
   req.on('data', (c: Buffer) => chunks.push(c));
   req.on('end', () => {
@@ -72,7 +59,7 @@ const vapid: VapidKeys = { ...generated, subject: 'mailto:security@konpay.test' 
 const sender = webPushSender(vapid, { timeoutMs: 2_000 });
 
 beforeAll(async () => {
-  globalAgent.options.ca = TLS_CERT;
+  globalAgent.options.ca = tls.cert;
   await new Promise<void>((resolve) => pushService.listen(0, '127.0.0.1', resolve));
   origin = `https://127.0.0.1:${(pushService.address() as AddressInfo).port}`;
   subscription = {
@@ -180,5 +167,29 @@ describe('webPushSender', () => {
     expect(err).toBeInstanceOf(DeliveryError);
     expect((err as DeliveryError).permanent).toBe(false);
     expect((err as DeliveryError).message).toMatch(/ECONNREFUSED/);
+  });
+
+  it('fails permanently, without sending, for a subscription web-push cannot use', async () => {
+    const broken = { ...subscription, keys: { p256dh: 'not-a-key', auth: authSecret } };
+    const err: unknown = await sender.send(push({ subscription: broken })).then(() => undefined, (e: unknown) => e);
+    expect(err).toBeInstanceOf(DeliveryError);
+    expect((err as DeliveryError).permanent).toBe(true);
+    expect(requests).toHaveLength(0);
+  });
+
+  it('fails temporarily when the push service does not answer in time', async () => {
+    const silent = createServer({ key: tls.private, cert: tls.cert }, () => {}); // accepts, never answers
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const port = (silent.address() as AddressInfo).port;
+    try {
+      const quick = webPushSender(vapid, { timeoutMs: 200 });
+      const err: unknown = await quick.send(push({ subscription: { ...subscription, endpoint: `https://127.0.0.1:${port}/x` } }))
+        .then(() => undefined, (e: unknown) => e);
+      expect(err).toBeInstanceOf(DeliveryError);
+      expect((err as DeliveryError).permanent).toBe(false);
+    } finally {
+      silent.closeAllConnections();
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+    }
   });
 });
