@@ -244,4 +244,33 @@ describe('start and stop', () => {
     }
     expect(calls).toEqual([{ id, attempt: 1 }]);
   });
+
+  it('looks again at once when nudged, even when the nudge comes in the middle of a batch', async () => {
+    const worker = newWorker(60_000); // left alone, it would not poll again for a minute
+    let entered!: () => void;
+    const inHandler = new Promise<void>((r) => (entered = r));
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    behaviour = async () => {
+      entered();
+      await gate;
+    };
+    const first = await enqueue({ n: 1 });
+    worker.start();
+    try {
+      await inHandler;
+      behaviour = () => {};
+      const second = await enqueue({ n: 2 }); // committed while the first batch is in hand
+      worker.nudge();
+      release();
+      await waitForStatus(second, 'sent', 2_000);
+
+      const third = await enqueue({ n: 3 }); // committed while the worker sleeps
+      worker.nudge();
+      await waitForStatus(third, 'sent', 2_000);
+      expect(calls.map((c) => c.id)).toEqual([first, second, third]);
+    } finally {
+      await worker.stop();
+    }
+  });
 });

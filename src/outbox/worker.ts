@@ -25,6 +25,8 @@ export class OutboxWorker {
   #running = false;
   #loop: Promise<void> | undefined;
   #wake: (() => void) | undefined;
+  /** Set by nudge() during a batch, so the loop looks again at once instead of sleeping. */
+  #nudged = false;
 
   constructor(opts: WorkerOptions) {
     this.#o = opts;
@@ -45,6 +47,7 @@ export class OutboxWorker {
 
   /** Asks the worker to look now rather than at the next poll. */
   nudge(): void {
+    this.#nudged = true;
     this.#wake?.();
   }
 
@@ -59,13 +62,14 @@ export class OutboxWorker {
   async #run(): Promise<void> {
     while (this.#running) {
       let handled = 0;
+      this.#nudged = false;
       try {
         handled = await this.runOnce();
       } catch (err) {
         // Database unreachable or restarting: keep polling, the rows are safe in the table.
         this.#o.logger.warn({ err }, 'outbox poll failed');
       }
-      if (handled < this.#o.batchSize && this.#running) await this.#sleep(this.#o.pollMs);
+      if (handled < this.#o.batchSize && this.#running && !this.#nudged) await this.#sleep(this.#o.pollMs);
     }
   }
 
