@@ -1,5 +1,6 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { freePort } from '../../../test/harness/net.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DeliveryError } from '../../outbox/outbox.js';
 import type { SmsMessage } from '../port.js';
@@ -89,10 +90,7 @@ describe('httpSmsSender', () => {
   });
 
   it('fails temporarily when the gateway is unreachable', async () => {
-    const closed = createServer();
-    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-    const port = (closed.address() as AddressInfo).port;
-    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const port = await freePort();
 
     const sender = httpSmsSender({ url: `http://127.0.0.1:${port}/`, token: TOKEN, senderId: 'Konpay' });
     const err = await failure(sender.send(message));

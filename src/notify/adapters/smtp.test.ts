@@ -1,5 +1,6 @@
-import { createServer, type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
+import { freePort } from '../../../test/harness/net.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DeliveryError } from '../../outbox/outbox.js';
 import { smtpSender } from './smtp.js';
@@ -206,11 +207,7 @@ describe('smtpSender', () => {
   });
 
   it('fails temporarily when no server is listening', async () => {
-    // A port that was free a moment ago: bind, note it, release it.
-    const probe = createServer();
-    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-    const port = (probe.address() as AddressInfo).port;
-    await new Promise<void>((resolve) => probe.close(() => resolve()));
+    const port = await freePort();
 
     const dead = smtpSender(`smtp://127.0.0.1:${port}`, FROM);
     try {

@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import { generate } from 'selfsigned';
 import webpush from 'web-push';
+import { freePort } from '../../../test/harness/net.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DeliveryError } from '../../outbox/outbox.js';
 import type { PushMessage, PushSubscription } from '../port.js';
@@ -157,10 +158,7 @@ describe('webPushSender', () => {
   });
 
   it('fails temporarily when the push service is unreachable', async () => {
-    const probe = createServer();
-    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-    const port = (probe.address() as AddressInfo).port;
-    await new Promise<void>((resolve) => probe.close(() => resolve()));
+    const port = await freePort();
 
     const err: unknown = await sender.send(push({ subscription: { ...subscription, endpoint: `https://127.0.0.1:${port}/x` } }))
       .then(() => undefined, (e: unknown) => e);
