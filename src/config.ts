@@ -35,6 +35,14 @@ export const envSchema = z.object({
   VAPID_PRIVATE_KEY: z.string().min(1).optional(),
   VAPID_SUBJECT: z.string().min(1).default('mailto:security@konpay.localhost'),
   DEV_OUTBOX: bool.optional(),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').optional(),
+  TRUSTED_PROXIES: z.string().default(''),
+  ARGON2_MEMORY_KIB: int(1024, 4 * 1024 * 1024).default(19_456),
+  ARGON2_ITERATIONS: int(1, 20).default(2),
+  ARGON2_PARALLELISM: int(1, 16).default(1),
+  SESSION_IDLE_MINUTES: int(5, 60 * 24 * 90).default(60 * 24 * 7),
+  SESSION_ABSOLUTE_HOURS: int(1, 24 * 365).default(24 * 30),
+  PRIVILEGED_WINDOW_SECONDS: int(30, 3600).default(300),
   KONPAY_PASSWORD_PEPPER: z.string().optional(),
   KONPAY_SIGNING_KEY: z.string().optional(),
   KONPAY_ENCRYPTION_KEY: z.string().optional(),
@@ -65,6 +73,17 @@ export interface Config {
     /** The development outbox keeps a readable copy of every message; never in production. */
     readonly devOutbox: boolean;
   };
+  readonly identity: {
+    readonly argon2: { readonly memoryKib: number; readonly iterations: number; readonly parallelism: number };
+    readonly sessionIdleMs: number;
+    readonly sessionAbsoluteMs: number;
+    /** How recent the last (re)authentication must be for privileged changes (ID-8). */
+    readonly privilegedWindowMs: number;
+  };
+  /** Counters live in Redis when set, else in PostgreSQL. */
+  readonly redisUrl: string | undefined;
+  /** Proxies whose X-Forwarded-For is believed (IPs or CIDRs). */
+  readonly trustedProxies: readonly string[];
   readonly secrets: Secrets;
 }
 
@@ -90,6 +109,10 @@ export async function loadConfig(source: Record<string, string | undefined>): Pr
       throw new ConfigError(`NODE_ENV=production needs these from the environment: ${missing.join(', ')}`);
     }
     if (e.DEV_OUTBOX === true) throw new ConfigError('DEV_OUTBOX cannot be enabled in production');
+    // ID-2: argon2id with m ≥ 19 MiB and t ≥ 2. Tests may go lower; production may not.
+    if (e.ARGON2_MEMORY_KIB < 19_456 || e.ARGON2_ITERATIONS < 2) {
+      throw new ConfigError('ARGON2_MEMORY_KIB must be at least 19456 and ARGON2_ITERATIONS at least 2 in production');
+    }
   }
   if ((e.VAPID_PUBLIC_KEY === undefined) !== (e.VAPID_PRIVATE_KEY === undefined)) {
     throw new ConfigError('VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY must be set together');
@@ -141,6 +164,14 @@ export async function loadConfig(source: Record<string, string | undefined>): Pr
           : undefined,
       devOutbox: !production && (e.DEV_OUTBOX ?? true),
     },
+    identity: {
+      argon2: { memoryKib: e.ARGON2_MEMORY_KIB, iterations: e.ARGON2_ITERATIONS, parallelism: e.ARGON2_PARALLELISM },
+      sessionIdleMs: e.SESSION_IDLE_MINUTES * 60_000,
+      sessionAbsoluteMs: e.SESSION_ABSOLUTE_HOURS * 3_600_000,
+      privilegedWindowMs: e.PRIVILEGED_WINDOW_SECONDS * 1000,
+    },
+    redisUrl: e.REDIS_URL,
+    trustedProxies: e.TRUSTED_PROXIES.split(',').map((x) => x.trim()).filter(Boolean),
     secrets,
   });
 }

@@ -24,11 +24,21 @@ import { errorCatalogue } from './shared/errors.js';
 import { createLogger, type Logger } from './shared/logger.js';
 import { secretValues } from './secrets.js';
 import { systemRoutes } from './system/routes.js';
+import { allowAllGuard, noSecondFactors, type IdentityDeps, type LoginGuard, type SecondFactors } from './identity/deps.js';
+import { identityErrors } from './identity/errors.js';
+import { SecurityEvents } from './identity/events.js';
+import { OneTimeCodes } from './identity/otp.js';
+import { argon2Hasher, type PasswordHasher } from './identity/password.js';
+import { authRoutes } from './identity/routes/auth.js';
+import { meRoutes } from './identity/routes/me.js';
+import { Sessions } from './identity/sessions.js';
+import { DeviceCredentials } from './identity/tokens.js';
+import { secretBytes } from './secrets.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 /** Every module's closed error table; `/problems` documents exactly these. */
-export const ERROR_MODULES = [httpErrors] as const;
+export const ERROR_MODULES = [httpErrors, identityErrors] as const;
 
 export interface Konpay {
   readonly app: App;
@@ -36,6 +46,7 @@ export interface Konpay {
   readonly logger: Logger;
   readonly notifier: Notifier;
   readonly worker: OutboxWorker;
+  readonly identity: IdentityDeps;
   /** Base URL the server listens on (after `listen`). */
   url: string;
   listen(): Promise<string>;
@@ -54,6 +65,11 @@ export interface StartOptions {
   senders?: ChannelSenders;
   /** Start the outbox worker (default true). */
   worker?: boolean;
+  /** The password hasher (tests wrap it to count verifications). */
+  hasher?: PasswordHasher;
+  /** Overrides for identity collaborators (tests). */
+  factors?: SecondFactors;
+  guard?: LoginGuard;
   /** Extra route plugins, registered last (tests use this to add probes). */
   routes?: readonly FastifyPluginAsync[];
 }
@@ -81,6 +97,21 @@ export async function startKonpay(config: Config, opts: StartOptions = {}): Prom
   const notifier = new Notifier(outbox);
   const worker = new OutboxWorker({ pool, outbox, clock, logger, ...config.outbox });
 
+  const signingKey = secretBytes(config.secrets.signingKey);
+  const identity: IdentityDeps = {
+    pool, clock, logger, notifier,
+    hasher: opts.hasher ?? argon2Hasher(secretBytes(config.secrets.passwordPepper), config.identity.argon2),
+    codes: new OneTimeCodes(signingKey),
+    sessions: new Sessions({ idleMs: config.identity.sessionIdleMs, absoluteMs: config.identity.sessionAbsoluteMs }, signingKey),
+    devices: new DeviceCredentials(signingKey),
+    events: new SecurityEvents(notifier, config.http.publicUrl),
+    factors: opts.factors ?? noSecondFactors,
+    guard: opts.guard ?? allowAllGuard,
+    restrictedModeMs: 24 * 3_600_000,
+  };
+  const secureCookies = config.http.publicUrl.startsWith('https://');
+  const auth = { pool, clock, sessions: identity.sessions, secureCookies };
+
   const app = await buildApp({
     logger,
     publicUrl: config.http.publicUrl,
@@ -88,6 +119,8 @@ export async function startKonpay(config: Config, opts: StartOptions = {}): Prom
     version: VERSION,
     routes: [
       systemRoutes({ pool, migrations, catalogue: errorCatalogue(ERROR_MODULES) }),
+      authRoutes(identity, { secureCookies }),
+      meRoutes(identity, auth),
       ...(config.notify.devOutbox ? [devOutboxRoutes(pool)] : []),
       ...(opts.routes ?? []),
     ],
@@ -97,7 +130,7 @@ export async function startKonpay(config: Config, opts: StartOptions = {}): Prom
 
   let closing: Promise<void> | undefined;
   const konpay: Konpay = {
-    app, pool, logger, notifier, worker,
+    app, pool, logger, notifier, worker, identity,
     url: '',
     async listen() {
       konpay.url = await app.listen({ host: config.http.host, port: config.http.port });

@@ -5,6 +5,7 @@
  * but HTTP concerns.
  */
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync } from 'fastify';
+import cookie from '@fastify/cookie';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import {
@@ -78,6 +79,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     sendProblem(req, reply, problem(httpErrors, 'not_found', `${req.method} ${req.url.split('?')[0]} is not a Konpay endpoint.`), opts.publicUrl),
   );
 
+  await app.register(cookie);
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -89,6 +91,12 @@ export async function buildApp(opts: AppOptions): Promise<App> {
           'RFC 9457 problem+json with a stable `code`; every response carries `x-request-id`.',
       },
       servers: [{ url: opts.publicUrl }],
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', description: 'Session token (`kps_…`) from login, for the app' },
+          cookie: { type: 'apiKey', in: 'cookie', name: 'konpay_session', description: 'Session cookie for the web apps; writes also need `x-csrf-token`' },
+        },
+      },
     },
     transform: jsonSchemaTransform,
   });

@@ -1,0 +1,69 @@
+/** What the identity use cases need, built once by the composition root. */
+import type pg from 'pg';
+import type { Notifier } from '../notify/notifier.js';
+import type { Clock } from '../shared/clock.js';
+import type { Logger } from '../shared/logger.js';
+import type { SecurityEvents } from './events.js';
+import type { OneTimeCodes } from './otp.js';
+import type { PasswordHasher } from './password.js';
+import type { Sessions } from './sessions.js';
+import type { DeviceCredentials } from './tokens.js';
+import type { Queryable } from '../db/pool.js';
+
+export type SecondFactorMethod = 'sms' | 'totp' | 'recovery_code' | 'passkey';
+
+/** TOTP and recovery codes, checked inside the login or recovery transaction. */
+export interface SecondFactors {
+  /** The methods besides SMS this account has set up. */
+  methods(q: Queryable, userId: string): Promise<SecondFactorMethod[]>;
+  verify(q: Queryable, userId: string, method: 'totp' | 'recovery_code', code: string, now: Date): Promise<'ok' | 'wrong' | 'unavailable'>;
+}
+
+export interface LoginAttempt {
+  ip: string;
+  /** The normalised identifier typed, whether or not an account has it. */
+  account: string;
+  /** The request carried a valid device credential for this account. */
+  knownDevice: boolean;
+  /** A proof-of-work solution, when the client was asked for one. */
+  proofOfWork: string | undefined;
+}
+
+export type GuardDecision =
+  | { kind: 'allow' }
+  | { kind: 'wait'; retryAfterMs: number }
+  | { kind: 'proof_of_work_required' };
+
+/** Credential-stuffing defence (ID-5): consulted before a password check, told every outcome. */
+export interface LoginGuard {
+  check(a: LoginAttempt, now: Date): Promise<GuardDecision>;
+  failed(a: LoginAttempt, now: Date): Promise<void>;
+  succeeded(a: LoginAttempt, now: Date): Promise<void>;
+}
+
+export const allowAllGuard: LoginGuard = {
+  check: async () => ({ kind: 'allow' }),
+  failed: async () => {},
+  succeeded: async () => {},
+};
+
+export const noSecondFactors: SecondFactors = {
+  methods: async () => [],
+  verify: async () => 'unavailable',
+};
+
+export interface IdentityDeps {
+  pool: pg.Pool;
+  clock: Clock;
+  logger: Logger;
+  hasher: PasswordHasher;
+  codes: OneTimeCodes;
+  sessions: Sessions;
+  devices: DeviceCredentials;
+  events: SecurityEvents;
+  notifier: Notifier;
+  factors: SecondFactors;
+  guard: LoginGuard;
+  /** Cooling-off after recovery, a new device or a contact change (ID-10). */
+  restrictedModeMs: number;
+}

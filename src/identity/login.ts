@@ -1,0 +1,183 @@
+/**
+ * Login (ID-4, ID-5, ID-6). A password alone opens a session only on a device that
+ * completed a second factor before (it holds a valid device credential). Anywhere else
+ * the password opens a login flow that needs SMS, TOTP or a recovery code; passing it
+ * remembers the new device, puts the account in restricted mode for a day (ID-10) and
+ * tells the customer (ID-13).
+ *
+ * Unknown identifiers cost the same password verification as known ones, so neither
+ * the answer nor the time tells whether an account exists.
+ */
+import { randomBytes } from 'node:crypto';
+import { withTransaction } from '../db/tx.js';
+import { newUuid } from '../shared/ids.js';
+import { normaliseIdentifier } from './contact.js';
+import type { IdentityDeps, LoginAttempt, SecondFactorMethod } from './deps.js';
+import { codeSms } from './messages.js';
+import { isBlocklisted } from './password.js';
+import { completeFlow, failFlow, insertFlow, lockFlow, updateFlowData, type FlowRow } from './repo/flows.js';
+import { findActiveDevice, insertDevice, touchDevice } from './repo/sessions.js';
+import { findUser, findUserByEmail, findUserByPhone, setMustResetPassword, setRestrictedUntil, type UserRow } from './repo/users.js';
+import type { ClientInfo, IssuedSession } from './sessions.js';
+
+export const LOGIN_FLOW_MS = 10 * 60_000;
+const MAX_FACTOR_FAILURES = 5;
+
+let dummyHash: Promise<string> | undefined;
+/** A hash with the live parameters, verified for unknown identifiers. */
+function dummy(d: IdentityDeps): Promise<string> {
+  dummyHash ??= d.hasher.hash(randomBytes(18).toString('base64url'));
+  return dummyHash;
+}
+
+export interface LoginInput {
+  identifier: string;
+  password: string;
+  deviceCredential: string | undefined;
+  proofOfWork?: string | undefined;
+  transport: 'cookie' | 'bearer';
+}
+
+export type LoginResult =
+  | { kind: 'authenticated'; userId: string; session: IssuedSession; mustResetPassword: boolean }
+  | { kind: 'second_factor_required'; flowId: string; methods: SecondFactorMethod[]; expiresAt: Date }
+  | { kind: 'invalid_credentials' }
+  | { kind: 'wait'; retryAfterMs: number }
+  | { kind: 'proof_of_work_required' }
+  | { kind: 'account_frozen' };
+
+export async function login(d: IdentityDeps, input: LoginInput, client: ClientInfo): Promise<LoginResult> {
+  const now = d.clock.now();
+  const id = normaliseIdentifier(input.identifier);
+  const user = id ? (id.kind === 'email' ? await findUserByEmail(d.pool, id.value) : await findUserByPhone(d.pool, id.value)) : undefined;
+  const device = user ? await d.devices.verify(input.deviceCredential, now) : undefined;
+  const knownDevice = !!(user && device && device.userId === user.id && (await findActiveDevice(d.pool, user.id, device.deviceId)));
+  const attempt: LoginAttempt = {
+    ip: client.ip ?? 'unknown',
+    account: id?.value ?? input.identifier.trim().toLowerCase().slice(0, 320),
+    knownDevice,
+    proofOfWork: input.proofOfWork,
+  };
+
+  const decision = await d.guard.check(attempt, now);
+  if (decision.kind === 'wait') return decision;
+  if (decision.kind === 'proof_of_work_required') return decision;
+
+  const ok = await d.hasher.verify(user?.password_hash ?? (await dummy(d)), input.password);
+  if (!user || !ok) {
+    await d.guard.failed(attempt, now);
+    return { kind: 'invalid_credentials' };
+  }
+  await d.guard.succeeded(attempt, now);
+  if (user.frozen_at) return { kind: 'account_frozen' };
+
+  return withTransaction(d.pool, async (q): Promise<LoginResult> => {
+    // ID-5: a password that has since appeared in breach lists must be replaced.
+    const breached = !user.must_reset_password && isBlocklisted(input.password);
+    if (breached) {
+      await setMustResetPassword(q, user.id);
+      await d.events.record(q, user, 'breached_password_detected', { ip: client.ip, deviceId: null, now });
+    }
+    if (knownDevice) {
+      await touchDevice(q, device!.deviceId, now);
+      const session = await d.sessions.issue(q, user.id, device!.deviceId, input.transport, client, now);
+      return { kind: 'authenticated', userId: user.id, session, mustResetPassword: user.must_reset_password || breached };
+    }
+    const flowId = newUuid();
+    const expiresAt = new Date(now.getTime() + LOGIN_FLOW_MS);
+    await insertFlow(q, { id: flowId, kind: 'login', userId: user.id, data: { failures: 0 }, now, expiresAt });
+    await d.codes.create(q, { flowId, purpose: 'sms', channel: 'sms', destination: user.phone, now });
+    const methods: SecondFactorMethod[] = ['sms', ...(await d.factors.methods(q, user.id))];
+    return { kind: 'second_factor_required', flowId, methods, expiresAt };
+  });
+}
+
+function liveFlow(flow: FlowRow | undefined, now: Date): flow is FlowRow & { user_id: string } {
+  return !!flow && !!flow.user_id && !flow.completed_at && !flow.failed_at && flow.expires_at.getTime() > now.getTime();
+}
+
+export type SendLoginSmsResult =
+  | { kind: 'sent' }
+  | { kind: 'flow_not_found' }
+  | { kind: 'too_soon'; retryAfterMs: number }
+  | { kind: 'too_many_sends' }
+  | { kind: 'locked' };
+
+export async function sendLoginSms(d: IdentityDeps, flowId: string): Promise<SendLoginSmsResult> {
+  const now = d.clock.now();
+  return withTransaction(d.pool, async (q) => {
+    const flow = await lockFlow(q, flowId, 'login');
+    if (!liveFlow(flow, now)) return { kind: 'flow_not_found' };
+    const user = (await findUser(q, flow.user_id))!;
+    const sent = await d.codes.send(q, flowId, 'sms', now);
+    if (sent.kind !== 'sent') return sent;
+    await d.notifier.notify(q, { channel: 'sms', to: user.phone, text: codeSms(user.locale, sent.code) });
+    return { kind: 'sent' };
+  });
+}
+
+export type CompleteLoginResult =
+  | { kind: 'authenticated'; userId: string; session: IssuedSession; deviceId: string; deviceCredential: string; mustResetPassword: boolean; restrictedUntil: Date }
+  | { kind: 'wrong'; remaining: number }
+  | { kind: 'expired' }
+  | { kind: 'code_not_sent' }
+  | { kind: 'factor_unavailable' }
+  | { kind: 'too_many_attempts' }
+  | { kind: 'flow_not_found' };
+
+export async function completeLogin(
+  d: IdentityDeps, flowId: string,
+  input: { method: 'sms' | 'totp' | 'recovery_code'; code: string; deviceLabel: string; transport: 'cookie' | 'bearer' },
+  client: ClientInfo,
+): Promise<CompleteLoginResult> {
+  const now = d.clock.now();
+  return withTransaction(d.pool, async (q): Promise<CompleteLoginResult> => {
+    const flow = await lockFlow(q, flowId, 'login');
+    if (!liveFlow(flow, now)) return { kind: 'flow_not_found' };
+    const user = (await findUser(q, flow.user_id))!;
+
+    if (input.method === 'sms') {
+      const r = await d.codes.verify(q, flowId, 'sms', input.code, now);
+      if (r.kind === 'locked') {
+        await failFlow(q, flowId, now);
+        return { kind: 'too_many_attempts' };
+      }
+      if (r.kind === 'not_sent') return { kind: 'code_not_sent' };
+      if (r.kind !== 'verified') return r;
+    } else {
+      const r = await d.factors.verify(q, user.id, input.method, input.code, now);
+      if (r === 'unavailable') return { kind: 'factor_unavailable' };
+      if (r === 'wrong') {
+        // TOTP and recovery codes share the flow's budget of wrong entries.
+        const failures = Number(flow.data.failures ?? 0) + 1;
+        if (failures >= MAX_FACTOR_FAILURES) {
+          await failFlow(q, flowId, now);
+          return { kind: 'too_many_attempts' };
+        }
+        await updateFlowData(q, flowId, { ...flow.data, failures });
+        return { kind: 'wrong', remaining: MAX_FACTOR_FAILURES - failures };
+      }
+    }
+    return finishLogin(d, q, flowId, user, input, client, now);
+  });
+}
+
+async function finishLogin(
+  d: IdentityDeps, q: Parameters<typeof completeFlow>[0], flowId: string, user: UserRow,
+  input: { method: string; deviceLabel: string; transport: 'cookie' | 'bearer' }, client: ClientInfo, now: Date,
+): Promise<CompleteLoginResult> {
+  await completeFlow(q, flowId, now);
+  const deviceId = newUuid();
+  await insertDevice(q, { id: deviceId, userId: user.id, label: input.deviceLabel, now });
+  const restrictedUntil = new Date(now.getTime() + d.restrictedModeMs);
+  await setRestrictedUntil(q, user.id, restrictedUntil);
+  const session = await d.sessions.issue(q, user.id, deviceId, input.transport, client, now);
+  const deviceCredential = await d.devices.issue({ userId: user.id, deviceId }, now);
+  await d.events.record(q, user, 'new_device_login', { ip: client.ip, deviceId, now }, {
+    details: { method: input.method, device: input.deviceLabel },
+    detail: user.locale === 'ja'
+      ? `端末: ${input.deviceLabel} / IP: ${client.ip ?? '-'} / 日時: ${now.toISOString()}\n24時間はカードチャージと5,000円を超える支払いが制限されます。`
+      : `Device: ${input.deviceLabel} · IP: ${client.ip ?? '-'} · ${now.toISOString()}\nFor 24 hours, card top-ups and payments over ¥5,000 are paused.`,
+  });
+  return { kind: 'authenticated', userId: user.id, session, deviceId, deviceCredential, mustResetPassword: user.must_reset_password, restrictedUntil };
+}

@@ -1,0 +1,56 @@
+/** SQL for customer accounts. */
+import type { Queryable } from '../../db/pool.js';
+
+export interface UserRow {
+  id: string;
+  email: string;
+  phone: string;
+  password_hash: string;
+  password_changed_at: Date;
+  must_reset_password: boolean;
+  locale: 'ja' | 'en';
+  frozen_at: Date | null;
+  frozen_reason: string | null;
+  restricted_until: Date | null;
+  created_at: Date;
+}
+
+const COLUMNS = `id, email, phone, password_hash, password_changed_at, must_reset_password, locale,
+                 frozen_at, frozen_reason, restricted_until, created_at`;
+
+export async function findUserByEmail(q: Queryable, email: string): Promise<UserRow | undefined> {
+  return (await q.query<UserRow>(`SELECT ${COLUMNS} FROM users WHERE email = $1`, [email])).rows[0];
+}
+
+export async function findUserByPhone(q: Queryable, phone: string): Promise<UserRow | undefined> {
+  return (await q.query<UserRow>(`SELECT ${COLUMNS} FROM users WHERE phone = $1`, [phone])).rows[0];
+}
+
+export async function findUser(q: Queryable, id: string, opts: { lock?: boolean } = {}): Promise<UserRow | undefined> {
+  return (await q.query<UserRow>(`SELECT ${COLUMNS} FROM users WHERE id = $1 ${opts.lock ? 'FOR UPDATE' : ''}`, [id])).rows[0];
+}
+
+/**
+ * Creates the account; answers false when the e-mail or phone was taken meanwhile
+ * (a concurrent sign-up), so the caller can refuse without an exception.
+ */
+export async function insertUser(q: Queryable, u: { id: string; email: string; phone: string; passwordHash: string; locale: 'ja' | 'en'; now: Date }): Promise<boolean> {
+  const res = await q.query(
+    `INSERT INTO users (id, email, email_verified_at, phone, phone_verified_at, password_hash, password_changed_at, locale, created_at)
+     VALUES ($1, $2, $6, $3, $6, $4, $6, $5, $6) ON CONFLICT DO NOTHING`,
+    [u.id, u.email, u.phone, u.passwordHash, u.locale, u.now],
+  );
+  return res.rowCount === 1;
+}
+
+export async function setRestrictedUntil(q: Queryable, userId: string, until: Date): Promise<void> {
+  await q.query(`UPDATE users SET restricted_until = GREATEST(coalesce(restricted_until, $2), $2) WHERE id = $1`, [userId, until]);
+}
+
+export async function setMustResetPassword(q: Queryable, userId: string): Promise<void> {
+  await q.query(`UPDATE users SET must_reset_password = true WHERE id = $1`, [userId]);
+}
+
+export async function freezeUser(q: Queryable, userId: string, reason: string, now: Date): Promise<void> {
+  await q.query(`UPDATE users SET frozen_at = coalesce(frozen_at, $3), frozen_reason = coalesce(frozen_reason, $2) WHERE id = $1`, [userId, reason, now]);
+}

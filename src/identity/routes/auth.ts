@@ -1,0 +1,146 @@
+/** Sign-up and login endpoints: validate, call the use case, map its outcome. */
+import type { FastifyReply } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { problemSchema } from '../../http/problem.js';
+import { problem } from '../../shared/errors.js';
+import { fromPublicId, toPublicId } from '../../shared/ids.js';
+import type { IdentityDeps } from '../deps.js';
+import { identityErrors } from '../errors.js';
+import { clientOf, deviceCredentialOf, setSessionCookies } from '../http-auth.js';
+import { completeLogin, login, sendLoginSms } from '../login.js';
+import {
+  accepted, flowIdParam, flowStarted, loginBody, loginVerifyBody, resendBody, secondFactorRequired, sessionIssued,
+  signupBody, signupPending, signupVerifyBody,
+} from '../schemas.js';
+import type { IssuedSession } from '../sessions.js';
+import { resendSignupCode, startSignup, verifySignup } from '../signup.js';
+
+const errors = { 400: problemSchema, 401: problemSchema, 404: problemSchema, 409: problemSchema, 423: problemSchema, 429: problemSchema };
+
+function flowUuid(id: string): string {
+  const uuid = fromPublicId('flw', id);
+  if (!uuid) throw problem(identityErrors, 'flow_not_found');
+  return uuid;
+}
+
+/** The body (and, for the web, cookies) of a new session. */
+function issued(reply: FastifyReply, secure: boolean, transport: 'bearer' | 'cookie', r: {
+  userId: string; session: IssuedSession; deviceCredential?: string; restrictedUntil?: Date | null; mustResetPassword: boolean;
+}) {
+  if (transport === 'cookie') setSessionCookies(reply, r.session, r.deviceCredential, secure);
+  return {
+    status: 'authenticated' as const,
+    userId: toPublicId('usr', r.userId),
+    session: transport === 'bearer'
+      ? { token: r.session.token, expiresAt: r.session.expiresAt.toISOString() }
+      : { expiresAt: r.session.expiresAt.toISOString(), csrfToken: r.session.csrfToken },
+    ...(transport === 'bearer' && r.deviceCredential ? { deviceCredential: r.deviceCredential } : {}),
+    restrictedUntil: r.restrictedUntil?.toISOString() ?? null,
+    mustResetPassword: r.mustResetPassword,
+  };
+}
+
+function retryAfter(ms: number) {
+  return { retryAfterSeconds: Math.max(1, Math.ceil(ms / 1000)) };
+}
+
+export function authRoutes(d: IdentityDeps, opts: { secureCookies: boolean }): FastifyPluginAsyncZod {
+  return async (app) => {
+    app.post('/v1/signup', {
+      schema: {
+        tags: ['identity'], summary: 'Start a sign-up: sends a code to the e-mail address and one by SMS',
+        description: 'Always answers 202 for a well-formed request, whether or not the address or number is already registered (no enumeration). An existing owner gets a notice instead of a code.',
+        body: signupBody, response: { 202: flowStarted, ...errors },
+      },
+    }, async (req, reply) => {
+      const r = await startSignup(d, req.body);
+      if (r.kind === 'invalid_email') throw problem(identityErrors, 'invalid_email');
+      if (r.kind === 'invalid_phone') throw problem(identityErrors, 'invalid_phone');
+      if (r.kind === 'weak_password') throw problem(identityErrors, 'weak_password', undefined, { reason: r.reason });
+      return reply.code(202).send({ flowId: toPublicId('flw', r.flowId), expiresAt: r.expiresAt.toISOString(), next: 'POST /v1/signup/{flowId}/verify with emailCode and smsCode' });
+    });
+
+    app.post('/v1/signup/:flowId/verify', {
+      schema: {
+        tags: ['identity'], summary: 'Finish a sign-up with the two codes',
+        description: 'Codes may be sent together or one at a time. Each code allows 5 wrong entries; then the flow ends.',
+        params: flowIdParam, body: signupVerifyBody, response: { 200: signupPending, 201: sessionIssued, ...errors },
+      },
+    }, async (req, reply) => {
+      const r = await verifySignup(d, flowUuid(req.params.flowId), req.body, clientOf(req));
+      switch (r.kind) {
+        case 'created': return reply.code(201).send(issued(reply, opts.secureCookies, req.body.transport, { ...r, restrictedUntil: null, mustResetPassword: false }));
+        case 'pending': return { status: 'pending' as const, remaining: r.remaining };
+        case 'wrong': throw problem(identityErrors, 'code_wrong', `${r.field} is not right.`, { field: r.field, remaining: r.remaining });
+        case 'expired': throw problem(identityErrors, 'code_expired', undefined, { field: r.field });
+        case 'flow_not_found': throw problem(identityErrors, 'flow_not_found');
+        case 'too_many_attempts': throw problem(identityErrors, 'too_many_attempts');
+        case 'account_exists': throw problem(identityErrors, 'account_exists');
+      }
+    });
+
+    app.post('/v1/signup/:flowId/resend', {
+      schema: { tags: ['identity'], summary: 'Send a sign-up code again', params: flowIdParam, body: resendBody, response: { 202: accepted, ...errors } },
+    }, async (req, reply) => {
+      const r = await resendSignupCode(d, flowUuid(req.params.flowId), req.body.channel);
+      sendOutcome(r);
+      return reply.code(202).send({ status: 'sent' as const });
+    });
+
+    app.post('/v1/login', {
+      schema: {
+        tags: ['identity'], summary: 'Sign in with an e-mail address or phone number and a password',
+        description: 'On a remembered device (send `x-konpay-device`) this opens a session. Anywhere else it answers `second_factor_required` with a flow to finish by SMS, TOTP or a recovery code. Wrong identifier and wrong password get the same answer.',
+        body: loginBody, response: { 200: sessionIssued, 202: secondFactorRequired, ...errors },
+      },
+    }, async (req, reply) => {
+      const r = await login(d, { ...req.body, deviceCredential: deviceCredentialOf(req) }, clientOf(req));
+      switch (r.kind) {
+        case 'authenticated': return issued(reply, opts.secureCookies, req.body.transport, { ...r, restrictedUntil: null });
+        case 'second_factor_required':
+          return reply.code(202).send({ status: 'second_factor_required' as const, flowId: toPublicId('flw', r.flowId), methods: r.methods, expiresAt: r.expiresAt.toISOString() });
+        case 'invalid_credentials': throw problem(identityErrors, 'invalid_credentials');
+        case 'account_frozen': throw problem(identityErrors, 'account_frozen');
+        case 'wait': throw problem(identityErrors, 'login_throttled', undefined, retryAfter(r.retryAfterMs));
+        case 'proof_of_work_required': throw problem(identityErrors, 'proof_of_work_required');
+      }
+    });
+
+    app.post('/v1/login/:flowId/sms', {
+      schema: { tags: ['identity'], summary: 'Send the login code by SMS to the account\'s verified phone', params: flowIdParam, response: { 202: accepted, ...errors } },
+    }, async (req, reply) => {
+      sendOutcome(await sendLoginSms(d, flowUuid(req.params.flowId)));
+      return reply.code(202).send({ status: 'sent' as const });
+    });
+
+    app.post('/v1/login/:flowId/verify', {
+      schema: {
+        tags: ['identity'], summary: 'Finish a login on a new device with a second factor',
+        description: 'Remembers the device, and puts the account in restricted mode for 24 hours (no card top-ups, payments up to ¥5,000).',
+        params: flowIdParam, body: loginVerifyBody, response: { 200: sessionIssued, ...errors },
+      },
+    }, async (req, reply) => {
+      const r = await completeLogin(d, flowUuid(req.params.flowId), req.body, clientOf(req));
+      switch (r.kind) {
+        case 'authenticated': return issued(reply, opts.secureCookies, req.body.transport, r);
+        case 'wrong': throw problem(identityErrors, 'code_wrong', undefined, { remaining: r.remaining });
+        case 'expired': throw problem(identityErrors, 'code_expired');
+        case 'code_not_sent': throw problem(identityErrors, 'code_not_sent');
+        case 'factor_unavailable': throw problem(identityErrors, 'factor_unavailable');
+        case 'too_many_attempts': throw problem(identityErrors, 'too_many_attempts');
+        case 'flow_not_found': throw problem(identityErrors, 'flow_not_found');
+      }
+    });
+  };
+}
+
+/** Maps a code-sending outcome to its problem, or returns when sent. */
+function sendOutcome(r: { kind: 'sent' } | { kind: 'flow_not_found' } | { kind: 'too_soon'; retryAfterMs: number } | { kind: 'too_many_sends' } | { kind: 'locked' }): void {
+  switch (r.kind) {
+    case 'sent': return;
+    case 'flow_not_found': throw problem(identityErrors, 'flow_not_found');
+    case 'too_soon': throw problem(identityErrors, 'resend_too_soon', undefined, retryAfter(r.retryAfterMs));
+    case 'too_many_sends': throw problem(identityErrors, 'resend_limit');
+    case 'locked': throw problem(identityErrors, 'too_many_attempts');
+  }
+}

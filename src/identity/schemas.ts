@@ -1,0 +1,71 @@
+/** Request and response contracts of the identity API; each drives validation, types and OpenAPI. */
+import { z } from 'zod';
+
+export const flowIdParam = z.object({ flowId: z.string().regex(/^flw_[0-9a-f]{32}$/).describe('Flow id (`flw_…`)') });
+const code = z.string().min(1).max(64);
+const transport = z.enum(['bearer', 'cookie']).default('bearer')
+  .describe('`bearer`: the token is returned in the body (the app). `cookie`: HttpOnly cookies plus a CSRF token (the web apps).');
+const deviceLabel = z.string().trim().min(1).max(80).default('Unnamed device').describe('Shown in the device list, e.g. "Hanako\'s iPhone"');
+
+export const signupBody = z.object({
+  email: z.string().max(320).meta({ example: 'hanako@example.jp' }),
+  phone: z.string().max(32).describe('Mobile number; Japanese numbers may omit +81').meta({ example: '090-1234-5678' }),
+  password: z.string().max(1024).describe('At least 8 characters, any Unicode; checked against breached-password lists'),
+  locale: z.enum(['ja', 'en']).default('ja'),
+}).strict();
+
+export const flowStarted = z.object({
+  flowId: z.string(),
+  expiresAt: z.string(),
+  next: z.string().describe('What to do next'),
+});
+
+export const signupVerifyBody = z.object({
+  emailCode: code.optional().describe('The 6-digit code e-mailed to you'),
+  smsCode: code.optional().describe('The 6-digit code sent by SMS'),
+  deviceLabel,
+  transport,
+}).strict();
+
+export const resendBody = z.object({ channel: z.enum(['email', 'sms']) }).strict();
+
+export const loginBody = z.object({
+  identifier: z.string().min(1).max(320).describe('E-mail address or mobile number').meta({ example: 'hanako@example.jp' }),
+  password: z.string().max(1024),
+  proofOfWork: z.string().max(4096).optional().describe('ALTCHA solution, when a previous answer asked for one'),
+  transport,
+}).strict();
+
+export const loginVerifyBody = z.object({
+  method: z.enum(['sms', 'totp', 'recovery_code']),
+  code,
+  deviceLabel,
+  transport,
+}).strict();
+
+export const sessionIssued = z.object({
+  status: z.literal('authenticated'),
+  userId: z.string(),
+  session: z.object({
+    token: z.string().optional().describe('Bearer token (`bearer` transport only); shown once'),
+    expiresAt: z.string(),
+    csrfToken: z.string().optional().describe('`cookie` transport: send as `x-csrf-token` on writes'),
+  }),
+  deviceCredential: z.string().optional().describe('Remembers this device: send it as `x-konpay-device` at the next login (`bearer` transport; the web gets a cookie)'),
+  restrictedUntil: z.string().nullable().describe('Until then card top-ups are paused and payments capped at ¥5,000 (cooling-off)'),
+  mustResetPassword: z.boolean().describe('The password was found in a breach list: change it before anything else'),
+}).meta({ id: 'SessionIssued' });
+
+export const secondFactorRequired = z.object({
+  status: z.literal('second_factor_required'),
+  flowId: z.string(),
+  methods: z.array(z.enum(['sms', 'totp', 'recovery_code', 'passkey'])),
+  expiresAt: z.string(),
+}).meta({ id: 'SecondFactorRequired' });
+
+export const signupPending = z.object({
+  status: z.literal('pending'),
+  remaining: z.object({ email: z.boolean(), sms: z.boolean() }),
+});
+
+export const accepted = z.object({ status: z.literal('sent') });

@@ -1,0 +1,61 @@
+/**
+ * Sessions (ID-9): opaque 256-bit tokens stored hashed, a fresh one at every
+ * (re)authentication, idle and absolute expiry, listable and revocable.
+ */
+import type { Queryable } from '../db/pool.js';
+import { newUuid } from '../shared/ids.js';
+import { hmac } from '../shared/crypto.js';
+import { findSessionByTokenHash, insertSession, touchSession, type SessionRow } from './repo/sessions.js';
+import { findUser, type UserRow } from './repo/users.js';
+import { hashSessionToken, newSessionToken } from './tokens.js';
+
+export interface SessionPolicy {
+  idleMs: number;
+  absoluteMs: number;
+}
+
+export interface ClientInfo {
+  ip: string | null;
+  userAgent: string | null;
+}
+
+export interface IssuedSession {
+  sessionId: string;
+  token: string;
+  expiresAt: Date;
+  csrfToken: string;
+}
+
+export type Authenticated = { session: SessionRow; user: UserRow };
+
+const TOUCH_EVERY_MS = 60_000;
+
+export class Sessions {
+  constructor(private readonly policy: SessionPolicy, private readonly signingKey: Buffer) {}
+
+  /** The CSRF token of a cookie session: derived, so it needs no storage and dies with the session. */
+  csrfToken(sessionId: string): string {
+    return hmac(this.signingKey, 'csrf', sessionId).toString('base64url');
+  }
+
+  async issue(q: Queryable, userId: string, deviceId: string | null, transport: 'cookie' | 'bearer', client: ClientInfo, now: Date): Promise<IssuedSession> {
+    const { token, hash } = newSessionToken();
+    const id = newUuid();
+    const expiresAt = new Date(now.getTime() + this.policy.absoluteMs);
+    await insertSession(q, { id, userId, deviceId, tokenHash: hash, transport, now, expiresAt, ip: client.ip, userAgent: client.userAgent });
+    return { sessionId: id, token, expiresAt, csrfToken: this.csrfToken(id) };
+  }
+
+  /** The live session behind a token, or why there is none. */
+  async resolve(q: Queryable, token: string, now: Date): Promise<Authenticated | 'unknown' | 'expired'> {
+    if (!/^kps_[A-Za-z0-9_-]{43}$/.test(token)) return 'unknown';
+    const session = await findSessionByTokenHash(q, hashSessionToken(token));
+    if (!session || session.revoked_at) return 'unknown';
+    const t = now.getTime();
+    if (session.expires_at.getTime() <= t || session.last_seen_at.getTime() + this.policy.idleMs <= t) return 'expired';
+    const user = await findUser(q, session.user_id);
+    if (!user) return 'unknown';
+    if (t - session.last_seen_at.getTime() > TOUCH_EVERY_MS) await touchSession(q, session.id, now);
+    return { session, user };
+  }
+}

@@ -1,0 +1,170 @@
+/**
+ * Sign-up (ID-1): e-mail proven by a code sent to it, phone proven by an SMS code,
+ * a password that passes the policy. One verified phone number belongs to one account.
+ *
+ * No enumeration (ID-6): an address or number that already has an account gets the same
+ * answer, after the same work; the code is simply never sent (its owner gets a notice
+ * instead), so the flow cannot complete.
+ */
+import { withTransaction } from '../db/tx.js';
+import { newUuid } from '../shared/ids.js';
+import { normaliseEmail, normaliseMobile } from './contact.js';
+import type { ClientInfo, IssuedSession } from './sessions.js';
+import type { IdentityDeps } from './deps.js';
+import { alreadyRegisteredEmail, alreadyRegisteredSms, codeEmail, codeSms, type Locale } from './messages.js';
+import { checkPassword, type PasswordProblem } from './password.js';
+import { completeFlow, failFlow, insertFlow, lockFlow, updateFlowData, type FlowRow } from './repo/flows.js';
+import { insertDevice } from './repo/sessions.js';
+import { findUserByEmail, findUserByPhone, insertUser } from './repo/users.js';
+import type { OneTimeCodes } from './otp.js';
+
+export const SIGNUP_FLOW_MS = 30 * 60_000;
+
+export interface SignupInput {
+  email: string;
+  phone: string;
+  password: string;
+  locale: Locale;
+}
+
+export type StartSignupResult =
+  | { kind: 'started'; flowId: string; expiresAt: Date }
+  | { kind: 'invalid_email' }
+  | { kind: 'invalid_phone' }
+  | { kind: 'weak_password'; reason: PasswordProblem };
+
+interface SignupData {
+  email: string;
+  phone: string;
+  passwordHash: string;
+  locale: Locale;
+}
+
+export async function startSignup(d: IdentityDeps, input: SignupInput): Promise<StartSignupResult> {
+  const email = normaliseEmail(input.email);
+  if (!email) return { kind: 'invalid_email' };
+  const phone = normaliseMobile(input.phone);
+  if (!phone) return { kind: 'invalid_phone' };
+  const problem = checkPassword(input.password, [email, phone]);
+  if (problem) return { kind: 'weak_password', reason: problem };
+
+  const passwordHash = await d.hasher.hash(input.password);
+  const now = d.clock.now();
+  const flowId = newUuid();
+  const expiresAt = new Date(now.getTime() + SIGNUP_FLOW_MS);
+  await withTransaction(d.pool, async (q) => {
+    const data: SignupData = { email, phone, passwordHash, locale: input.locale };
+    await insertFlow(q, { id: flowId, kind: 'signup', userId: null, data: { ...data }, now, expiresAt });
+    await d.codes.create(q, { flowId, purpose: 'email', channel: 'email', destination: email, now });
+    await d.codes.create(q, { flowId, purpose: 'sms', channel: 'sms', destination: phone, now });
+    await sendEmailStep(d, q, flowId, data, now);
+    await sendSmsStep(d, q, flowId, data, now);
+  });
+  return { kind: 'started', flowId, expiresAt };
+}
+
+type Q = Parameters<OneTimeCodes['send']>[0];
+
+async function sendEmailStep(d: IdentityDeps, q: Q, flowId: string, data: SignupData, now: Date) {
+  if (await findUserByEmail(q, data.email)) {
+    const m = alreadyRegisteredEmail(data.locale);
+    await d.notifier.notify(q, { channel: 'email', to: data.email, subject: m.subject, text: m.text });
+    return { kind: 'sent' as const };
+  }
+  const sent = await d.codes.send(q, flowId, 'email', now);
+  if (sent.kind === 'sent') {
+    const m = codeEmail(data.locale, sent.code, 'signup');
+    await d.notifier.notify(q, { channel: 'email', to: data.email, subject: m.subject, text: m.text });
+  }
+  return sent;
+}
+
+async function sendSmsStep(d: IdentityDeps, q: Q, flowId: string, data: SignupData, now: Date) {
+  if (await findUserByPhone(q, data.phone)) {
+    await d.notifier.notify(q, { channel: 'sms', to: data.phone, text: alreadyRegisteredSms(data.locale) });
+    return { kind: 'sent' as const };
+  }
+  const sent = await d.codes.send(q, flowId, 'sms', now);
+  if (sent.kind === 'sent') await d.notifier.notify(q, { channel: 'sms', to: data.phone, text: codeSms(data.locale, sent.code) });
+  return sent;
+}
+
+function liveFlow(flow: FlowRow | undefined, now: Date): flow is FlowRow {
+  return !!flow && !flow.completed_at && !flow.failed_at && flow.expires_at.getTime() > now.getTime();
+}
+
+export type ResendResult =
+  | { kind: 'sent' }
+  | { kind: 'flow_not_found' }
+  | { kind: 'too_soon'; retryAfterMs: number }
+  | { kind: 'too_many_sends' }
+  | { kind: 'locked' };
+
+export async function resendSignupCode(d: IdentityDeps, flowId: string, channel: 'email' | 'sms'): Promise<ResendResult> {
+  const now = d.clock.now();
+  return withTransaction(d.pool, async (q) => {
+    const flow = await lockFlow(q, flowId, 'signup');
+    if (!liveFlow(flow, now)) return { kind: 'flow_not_found' };
+    const data = flow.data as unknown as SignupData;
+    const r = channel === 'email' ? await sendEmailStep(d, q, flowId, data, now) : await sendSmsStep(d, q, flowId, data, now);
+    return r.kind === 'sent' ? { kind: 'sent' } : r;
+  });
+}
+
+export type VerifySignupResult =
+  | { kind: 'created'; userId: string; session: IssuedSession; deviceId: string; deviceCredential: string }
+  | { kind: 'pending'; remaining: { email: boolean; sms: boolean } }
+  | { kind: 'wrong'; field: 'emailCode' | 'smsCode'; remaining: number }
+  | { kind: 'expired'; field: 'emailCode' | 'smsCode' }
+  | { kind: 'flow_not_found' }
+  | { kind: 'too_many_attempts' }
+  | { kind: 'account_exists' };
+
+export async function verifySignup(
+  d: IdentityDeps, flowId: string, input: { emailCode?: string | undefined; smsCode?: string | undefined; deviceLabel: string; transport: 'cookie' | 'bearer' }, client: ClientInfo,
+): Promise<VerifySignupResult> {
+  const now = d.clock.now();
+  return withTransaction(d.pool, async (q): Promise<VerifySignupResult> => {
+    const flow = await lockFlow(q, flowId, 'signup');
+    if (!liveFlow(flow, now)) return { kind: 'flow_not_found' };
+    const done = { email: !!flow.data.emailVerified, sms: !!flow.data.smsVerified };
+
+    for (const [field, purpose] of [['emailCode', 'email'], ['smsCode', 'sms']] as const) {
+      const code = input[field];
+      if (code === undefined || done[purpose]) continue;
+      const r = await d.codes.verify(q, flowId, purpose, code, now);
+      if (r.kind === 'verified') done[purpose] = true;
+      else if (r.kind === 'locked') {
+        await failFlow(q, flowId, now);
+        return { kind: 'too_many_attempts' };
+      } else if (r.kind === 'wrong') {
+        await saveProgress(q, flow, done);
+        return { kind: 'wrong', field, remaining: r.remaining };
+      } else if (r.kind === 'expired') {
+        await saveProgress(q, flow, done);
+        return { kind: 'expired', field };
+      } else return { kind: 'wrong', field, remaining: 0 }; // not_sent: the address or number is taken
+    }
+    await saveProgress(q, flow, done);
+    if (!done.email || !done.sms) return { kind: 'pending', remaining: { email: !done.email, sms: !done.sms } };
+
+    const data = flow.data as unknown as SignupData;
+    const userId = newUuid();
+    if (!(await insertUser(q, { id: userId, email: data.email, phone: data.phone, passwordHash: data.passwordHash, locale: data.locale, now }))) {
+      // Both were proven by codes, so saying so tells nothing to a stranger.
+      await failFlow(q, flowId, now);
+      return { kind: 'account_exists' };
+    }
+    await completeFlow(q, flowId, now);
+    const deviceId = newUuid();
+    await insertDevice(q, { id: deviceId, userId, label: input.deviceLabel, now });
+    const session = await d.sessions.issue(q, userId, deviceId, input.transport, client, now);
+    const deviceCredential = await d.devices.issue({ userId, deviceId }, now);
+    await d.events.record(q, { id: userId, email: data.email, locale: data.locale }, 'account_created', { ip: client.ip, deviceId, now });
+    return { kind: 'created', userId, session, deviceId, deviceCredential };
+  });
+}
+
+async function saveProgress(q: Q, flow: FlowRow, done: { email: boolean; sms: boolean }) {
+  await updateFlowData(q, flow.id, { ...flow.data, emailVerified: done.email, smsVerified: done.sms });
+}
