@@ -110,7 +110,7 @@ export async function startKonpay(config: Config, opts: StartOptions = {}): Prom
     restrictedModeMs: 24 * 3_600_000,
   };
   const secureCookies = config.http.publicUrl.startsWith('https://');
-  const auth = { pool, clock, sessions: identity.sessions, secureCookies };
+  const auth = { pool, clock, sessions: identity.sessions, secureCookies, privilegedWindowMs: config.identity.privilegedWindowMs };
 
   const app = await buildApp({
     logger,

@@ -55,6 +55,21 @@ export function requireSession(deps: AuthDeps) {
   };
 }
 
+/**
+ * For privileged changes (ID-8): after requireSession, refuses unless the session
+ * (re)authenticated within the window (5 minutes by default).
+ */
+export function requirePrivileged(deps: AuthDeps & { privilegedWindowMs: number }) {
+  return async (req: FastifyRequest): Promise<void> => {
+    const auth = req.auth;
+    if (!auth) throw problem(identityErrors, 'unauthenticated');
+    const age = deps.clock.now().getTime() - auth.session.authenticated_at.getTime();
+    if (age > deps.privilegedWindowMs) {
+      throw problem(identityErrors, 'reauthentication_required', undefined, { windowSeconds: Math.round(deps.privilegedWindowMs / 1000) });
+    }
+  };
+}
+
 /** The device credential a client presents: the app's header or the browser's cookie. */
 export function deviceCredentialOf(req: FastifyRequest): string | undefined {
   const h = req.headers[DEVICE_HEADER];
