@@ -29,6 +29,7 @@ import { identityErrors } from './identity/errors.js';
 import { SecurityEvents } from './identity/events.js';
 import { OneTimeCodes } from './identity/otp.js';
 import { argon2Hasher, type PasswordHasher } from './identity/password.js';
+import { makeDummyHash } from './identity/login.js';
 import { authRoutes } from './identity/routes/auth.js';
 import { meRoutes } from './identity/routes/me.js';
 import { Sessions } from './identity/sessions.js';
@@ -98,9 +99,10 @@ export async function startKonpay(config: Config, opts: StartOptions = {}): Prom
   const worker = new OutboxWorker({ pool, outbox, clock, logger, ...config.outbox });
 
   const signingKey = secretBytes(config.secrets.signingKey);
+  const hasher = opts.hasher ?? argon2Hasher(secretBytes(config.secrets.passwordPepper), config.identity.argon2);
   const identity: IdentityDeps = {
-    pool, clock, logger, notifier,
-    hasher: opts.hasher ?? argon2Hasher(secretBytes(config.secrets.passwordPepper), config.identity.argon2),
+    pool, clock, logger, notifier, hasher,
+    dummyHash: await makeDummyHash(hasher),
     codes: new OneTimeCodes(signingKey),
     sessions: new Sessions({ idleMs: config.identity.sessionIdleMs, absoluteMs: config.identity.sessionAbsoluteMs }, signingKey),
     devices: new DeviceCredentials(signingKey),

@@ -57,6 +57,8 @@ export interface IdentityDeps {
   clock: Clock;
   logger: Logger;
   hasher: PasswordHasher;
+  /** Verified for unknown identifiers (see login.ts). */
+  dummyHash: string;
   codes: OneTimeCodes;
   sessions: Sessions;
   devices: DeviceCredentials;

@@ -23,11 +23,13 @@ import type { ClientInfo, IssuedSession } from './sessions.js';
 export const LOGIN_FLOW_MS = 10 * 60_000;
 const MAX_FACTOR_FAILURES = 5;
 
-let dummyHash: Promise<string> | undefined;
-/** A hash with the live parameters, verified for unknown identifiers. */
-function dummy(d: IdentityDeps): Promise<string> {
-  dummyHash ??= d.hasher.hash(randomBytes(18).toString('base64url'));
-  return dummyHash;
+/**
+ * A hash with the live parameters, verified in place of an unknown account's, so both
+ * cost one verification. Made once at start-up (not lazily: the first unknown
+ * identifier would otherwise cost an extra hash, and stand out).
+ */
+export function makeDummyHash(hasher: IdentityDeps['hasher']): Promise<string> {
+  return hasher.hash(randomBytes(18).toString('base64url'));
 }
 
 export interface LoginInput {
@@ -63,7 +65,7 @@ export async function login(d: IdentityDeps, input: LoginInput, client: ClientIn
   if (decision.kind === 'wait') return decision;
   if (decision.kind === 'proof_of_work_required') return decision;
 
-  const ok = await d.hasher.verify(user?.password_hash ?? (await dummy(d)), input.password);
+  const ok = await d.hasher.verify(user?.password_hash ?? d.dummyHash, input.password);
   if (!user || !ok) {
     await d.guard.failed(attempt, now);
     return { kind: 'invalid_credentials' };
