@@ -10,10 +10,12 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import {
   jsonSchemaTransform,
+  jsonSchemaTransformObject,
   serializerCompiler,
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import type { Logger } from '../shared/logger.js';
 import { newPublicId } from '../shared/ids.js';
 import { problem } from '../shared/errors.js';
@@ -30,6 +32,31 @@ export interface AppOptions {
   /** Route plugins from the modules, registered in order. */
   routes: readonly FastifyPluginAsync[];
 }
+
+type Transform = typeof jsonSchemaTransform;
+
+/** Copies a zod schema's root `examples` and `description` onto its JSON Schema. */
+function copyRootMeta(source: unknown, target: unknown): void {
+  if (!(source instanceof z.ZodType) || !target || typeof target !== 'object' || '$ref' in target) return;
+  const meta = z.globalRegistry.get(source);
+  const t = target as Record<string, unknown>;
+  if (meta?.examples && t.examples === undefined) t.examples = meta.examples;
+  if (meta?.description && t.description === undefined) t.description = meta.description;
+}
+
+/**
+ * The provider's transform converts each schema through a temporary registry entry,
+ * which drops the root's own metadata; examples on whole bodies and answers would be
+ * lost from the document without this.
+ */
+const transformWithExamples: Transform = (input) => {
+  const out = jsonSchemaTransform(input);
+  const src = input.schema as { body?: unknown; response?: Record<string, unknown> };
+  const dst = out.schema as { body?: unknown; response?: Record<string, unknown> };
+  copyRootMeta(src.body, dst.body);
+  for (const status of Object.keys(src.response ?? {})) copyRootMeta(src.response![status], dst.response?.[status]);
+  return out;
+};
 
 export async function buildApp(opts: AppOptions): Promise<App> {
   const app = Fastify({
@@ -98,7 +125,9 @@ export async function buildApp(opts: AppOptions): Promise<App> {
         },
       },
     },
-    transform: jsonSchemaTransform,
+    transform: transformWithExamples,
+    // Schemas given an `id` (Problem, SessionIssued, …) become components and are $ref'd.
+    transformObject: jsonSchemaTransformObject,
   });
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { deepLinking: true } });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());

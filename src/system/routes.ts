@@ -23,14 +23,14 @@ export function systemRoutes(deps: SystemDeps): FastifyPluginAsyncZod {
     app.get('/health', {
       schema: {
         tags: ['system'], summary: 'Liveness: the process is up',
-        response: { 200: z.object({ status: z.literal('ok') }) },
+        response: { 200: z.object({ status: z.literal('ok') }).meta({ examples: [{ status: 'ok' }] }) },
       },
     }, async () => ({ status: 'ok' as const }));
 
     app.get('/ready', {
       schema: {
         tags: ['system'], summary: 'Readiness: the database answers and every migration is applied',
-        response: { 200: z.object({ status: z.literal('ready'), migration: z.number().int() }), 503: problemSchema },
+        response: { 200: z.object({ status: z.literal('ready'), migration: z.number().int() }).meta({ examples: [{ status: 'ready', migration: 2 }] }), 503: problemSchema },
       },
     }, async () => {
       let pending: number[];
@@ -43,10 +43,11 @@ export function systemRoutes(deps: SystemDeps): FastifyPluginAsyncZod {
       return { status: 'ready' as const, migration: deps.migrations.at(-1)?.version ?? 0 };
     });
 
-    const problemDoc = z.object({ code: z.string(), status: z.number().int(), title: z.string(), hint: z.string().optional(), module: z.string() });
+    const example = { code: 'validation_failed', status: 400, title: 'The request is not valid', hint: 'The `errors` member lists each field that was refused and why.', module: 'http' };
+    const problemDoc = z.object({ code: z.string(), status: z.number().int(), title: z.string(), hint: z.string().optional(), module: z.string() }).meta({ examples: [example] });
 
     app.get('/problems', {
-      schema: { tags: ['system'], summary: 'Every problem code the API can answer with', response: { 200: z.object({ problems: z.array(problemDoc) }) } },
+      schema: { tags: ['system'], summary: 'Every problem code the API can answer with', response: { 200: z.object({ problems: z.array(problemDoc) }).meta({ examples: [{ problems: [example] }] }) } },
     }, async () => ({
       problems: [...deps.catalogue].map(([code, s]) => ({ code, status: s.status, title: s.title, module: s.module, ...(s.hint ? { hint: s.hint } : {}) })),
     }));

@@ -1,7 +1,7 @@
 /** SQL for verification flows and their one-time-code challenges. */
 import type { Queryable } from '../../db/pool.js';
 
-export type FlowKind = 'signup' | 'login' | 'recovery' | 'change_email' | 'change_phone';
+export type FlowKind = 'signup' | 'login' | 'recovery' | 'change_email' | 'change_phone' | 'passkey_register' | 'passkey_login';
 
 export interface FlowRow {
   id: string;

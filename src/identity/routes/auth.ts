@@ -23,8 +23,8 @@ function flowUuid(id: string): string {
   return uuid;
 }
 
-/** The body (and, for the web, cookies) of a new session. */
-function issued(reply: FastifyReply, secure: boolean, transport: 'bearer' | 'cookie', r: {
+/** The body (and, for the web, cookies) of a new session; passkey login (factors/) answers the same way. */
+export function issued(reply: FastifyReply, secure: boolean, transport: 'bearer' | 'cookie', r: {
   userId: string; session: IssuedSession; deviceCredential?: string; restrictedUntil?: Date | null; mustResetPassword: boolean;
 }) {
   if (transport === 'cookie') setSessionCookies(reply, r.session, r.deviceCredential, secure);

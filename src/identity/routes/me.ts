@@ -24,11 +24,29 @@ export const meSchema = z.object({
   frozen: z.boolean(),
   mustResetPassword: z.boolean(),
   createdAt: z.string(),
-}).meta({ id: 'Me' });
+}).meta({
+  id: 'Me',
+  examples: [{
+    id: 'usr_019ab5c4e2d07c3a9e51f0b2d4c6a8e1', email: 'hanako@example.jp', phone: '+819012345678', locale: 'ja',
+    factors: ['sms', 'totp'], restrictedUntil: null, frozen: false, mustResetPassword: false, createdAt: '2026-11-01T09:00:00.000Z',
+  }],
+});
 
 const sessionView = z.object({ id: z.string(), current: z.boolean(), transport: z.enum(['cookie', 'bearer']), deviceId: z.string().nullable(), createdAt: z.string(), lastSeenAt: z.string(), expiresAt: z.string(), ip: z.string().nullable(), userAgent: z.string().nullable() });
 const deviceView = z.object({ id: z.string(), label: z.string(), current: z.boolean(), createdAt: z.string(), lastSeenAt: z.string() });
 const eventView = z.object({ id: z.string(), kind: z.string(), ip: z.string().nullable(), createdAt: z.string(), details: z.record(z.string(), z.unknown()) });
+
+const sessionsList = z.object({ sessions: z.array(sessionView) }).meta({ examples: [{ sessions: [{
+  id: 'ses_019ab5c4e2d07c3a9e51f0b2d4c6a8e1', current: true, transport: 'bearer', deviceId: 'dev_019ab5c4e2d07c3a9e51f0b2d4c6a8e2',
+  createdAt: '2026-11-25T09:00:00.000Z', lastSeenAt: '2026-11-25T11:58:00.000Z', expiresAt: '2026-12-25T09:00:00.000Z', ip: '203.0.113.7', userAgent: 'Konpay/1.0 (iPhone)',
+}] }] });
+const devicesList = z.object({ devices: z.array(deviceView) }).meta({ examples: [{ devices: [{
+  id: 'dev_019ab5c4e2d07c3a9e51f0b2d4c6a8e2', label: "Hanako's iPhone", current: true, createdAt: '2026-11-01T09:00:00.000Z', lastSeenAt: '2026-11-25T11:58:00.000Z',
+}] }] });
+const eventsList = z.object({ events: z.array(eventView) }).meta({ examples: [{ events: [{
+  id: 'evt_019ab5c4e2d07c3a9e51f0b2d4c6a8e3', kind: 'new_device_login', ip: '203.0.113.7', createdAt: '2026-11-25T09:00:00.000Z', details: { method: 'sms', device: 'Work laptop' },
+}] }] });
+const revokedCount = z.object({ revoked: z.number().int() }).meta({ examples: [{ revoked: 3 }] });
 
 export function meRoutes(d: IdentityDeps, auth: AuthDeps): FastifyPluginAsyncZod {
   return async (app) => {
@@ -45,7 +63,7 @@ export function meRoutes(d: IdentityDeps, auth: AuthDeps): FastifyPluginAsyncZod
       };
     });
 
-    app.get('/v1/me/sessions', { schema: { tags: ['account'], summary: 'Your signed-in sessions', security, response: { 200: z.object({ sessions: z.array(sessionView) }), ...errors } } }, async (req) => {
+    app.get('/v1/me/sessions', { schema: { tags: ['account'], summary: 'Your signed-in sessions', security, response: { 200: sessionsList, ...errors } } }, async (req) => {
       const { user, session } = req.auth!;
       const rows = await listSessions(d.pool, user.id, d.clock.now());
       return {
@@ -73,7 +91,7 @@ export function meRoutes(d: IdentityDeps, auth: AuthDeps): FastifyPluginAsyncZod
     });
 
     app.post('/v1/me/sessions/revoke-all', {
-      schema: { tags: ['account'], summary: 'Sign out everywhere', description: 'Ends every session of the account, this one included.', security, response: { 200: z.object({ revoked: z.number().int() }), ...errors } },
+      schema: { tags: ['account'], summary: 'Sign out everywhere', description: 'Ends every session of the account, this one included.', security, response: { 200: revokedCount, ...errors } },
     }, async (req, reply) => {
       const { user, session } = req.auth!;
       const now = d.clock.now();
@@ -86,7 +104,7 @@ export function meRoutes(d: IdentityDeps, auth: AuthDeps): FastifyPluginAsyncZod
       return { revoked };
     });
 
-    app.get('/v1/me/devices', { schema: { tags: ['account'], summary: 'Devices remembered for sign-in', security, response: { 200: z.object({ devices: z.array(deviceView) }), ...errors } } }, async (req) => {
+    app.get('/v1/me/devices', { schema: { tags: ['account'], summary: 'Devices remembered for sign-in', security, response: { 200: devicesList, ...errors } } }, async (req) => {
       const { user, session } = req.auth!;
       return {
         devices: (await listDevices(d.pool, user.id)).map((x) => ({
@@ -105,7 +123,7 @@ export function meRoutes(d: IdentityDeps, auth: AuthDeps): FastifyPluginAsyncZod
     });
 
     app.get('/v1/me/security-events', {
-      schema: { tags: ['account'], summary: 'What happened to your account', security, querystring: z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) }), response: { 200: z.object({ events: z.array(eventView) }), ...errors } },
+      schema: { tags: ['account'], summary: 'What happened to your account', security, querystring: z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) }), response: { 200: eventsList, ...errors } },
     }, async (req) => ({
       events: (await listSecurityEvents(d.pool, req.auth!.user.id, req.query.limit)).map((e) => ({
         id: toPublicId('evt', e.id), kind: e.kind, ip: e.ip, createdAt: e.created_at.toISOString(), details: e.details,

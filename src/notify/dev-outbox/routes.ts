@@ -36,7 +36,7 @@ export function devOutboxRoutes(pool: pg.Pool): FastifyPluginAsyncZod {
         summary: 'Messages sent by Konpay (development only)',
         description: 'Every e-mail, SMS and push message, newest first. Browsers (Accept: text/html) get a page. Absent in production.',
         querystring: query,
-        response: { 200: z.object({ messages: z.array(devMessageSchema) }), 400: problemSchema },
+        response: { 200: z.object({ messages: z.array(devMessageSchema) }).meta({ examples: [{ messages: [{ id: 'msg_019ab5c4e2d07c3a9e51f0b2d4c6a8e4', channel: 'sms', to: '+819012345678', subject: null, body: 'Konpay code: 104857 (valid 10 min). Never share it.', meta: { via: 'dev-outbox' }, createdAt: '2026-11-25T12:00:00.000Z' }] }] }), 400: problemSchema },
       },
     }, async (req, reply) => {
       const rows = await listDevMessages(pool, { recipient: req.query.to, channel: req.query.channel, limit: req.query.limit });
