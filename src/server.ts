@@ -32,6 +32,7 @@ import { argon2Hasher, type PasswordHasher } from './identity/password.js';
 import { makeDummyHash } from './identity/login.js';
 import { authRoutes } from './identity/routes/auth.js';
 import { meRoutes } from './identity/routes/me.js';
+import { pushRoutes } from './identity/routes/push.js';
 import { Sessions } from './identity/sessions.js';
 import { DeviceCredentials } from './identity/tokens.js';
 import { secretBytes } from './secrets.js';
@@ -123,6 +124,7 @@ export async function startKonpay(config: Config, opts: StartOptions = {}): Prom
       systemRoutes({ pool, migrations, catalogue: errorCatalogue(ERROR_MODULES) }),
       authRoutes(identity, { secureCookies }),
       meRoutes(identity, auth),
+      pushRoutes(identity, auth),
       ...(config.notify.devOutbox ? [devOutboxRoutes(pool)] : []),
       ...(opts.routes ?? []),
     ],

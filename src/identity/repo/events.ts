@@ -42,3 +42,7 @@ export async function upsertPushSubscription(q: Queryable, s: { id: string; user
     [s.id, s.userId, s.endpoint, s.p256dh, s.auth, s.now],
   );
 }
+
+export async function deletePushSubscription(q: Queryable, userId: string, endpoint: string): Promise<void> {
+  await q.query(`DELETE FROM push_subscriptions WHERE user_id = $1 AND endpoint = $2`, [userId, endpoint]);
+}

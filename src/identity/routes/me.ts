@@ -20,6 +20,7 @@ export const meSchema = z.object({
   phone: z.string(),
   locale: z.enum(['ja', 'en']),
   factors: z.array(z.enum(['sms', 'totp', 'recovery_code', 'passkey'])).describe('Second factors set up; SMS to the verified phone is always one'),
+  devices: z.array(z.object({ id: z.string(), label: z.string(), current: z.boolean(), lastSeenAt: z.string() })).describe('Devices remembered for sign-in'),
   restrictedUntil: z.string().nullable().describe('Cooling-off (ID-10): until then no card top-ups and payments up to ¥5,000'),
   frozen: z.boolean(),
   mustResetPassword: z.boolean(),
@@ -28,7 +29,7 @@ export const meSchema = z.object({
   id: 'Me',
   examples: [{
     id: 'usr_019ab5c4e2d07c3a9e51f0b2d4c6a8e1', email: 'hanako@example.jp', phone: '+819012345678', locale: 'ja',
-    factors: ['sms', 'totp'], restrictedUntil: null, frozen: false, mustResetPassword: false, createdAt: '2026-11-01T09:00:00.000Z',
+    factors: ['sms', 'totp'], devices: [{ id: 'dev_019ab5c4e2d07c3a9e51f0b2d4c6a8e2', label: "Hanako's iPhone", current: true, lastSeenAt: '2026-11-25T11:58:00.000Z' }], restrictedUntil: null, frozen: false, mustResetPassword: false, createdAt: '2026-11-01T09:00:00.000Z',
   }],
 });
 
@@ -53,11 +54,12 @@ export function meRoutes(d: IdentityDeps, auth: AuthDeps): FastifyPluginAsyncZod
     app.addHook('preHandler', requireSession(auth));
 
     app.get('/v1/me', { schema: { tags: ['account'], summary: 'Your account', security, response: { 200: meSchema, ...errors } } }, async (req) => {
-      const { user } = req.auth!;
+      const { user, session } = req.auth!;
       const now = d.clock.now();
       return {
         id: toPublicId('usr', user.id), email: user.email, phone: user.phone, locale: user.locale,
         factors: ['sms' as const, ...(await d.factors.methods(d.pool, user.id)).filter((m) => m !== 'sms')],
+        devices: (await listDevices(d.pool, user.id)).map((x) => ({ id: toPublicId('dev', x.id), label: x.label, current: x.id === session.device_id, lastSeenAt: x.last_seen_at.toISOString() })),
         restrictedUntil: user.restricted_until && user.restricted_until > now ? user.restricted_until.toISOString() : null,
         frozen: !!user.frozen_at, mustResetPassword: user.must_reset_password, createdAt: user.created_at.toISOString(),
       };
