@@ -43,6 +43,7 @@ export const envSchema = z.object({
   SESSION_IDLE_MINUTES: int(5, 60 * 24 * 90).default(60 * 24 * 7),
   SESSION_ABSOLUTE_HOURS: int(1, 24 * 365).default(24 * 30),
   PRIVILEGED_WINDOW_SECONDS: int(30, 3600).default(300),
+  RESTRICTED_MODE_HOURS: int(0, 24 * 30).default(24),
   KONPAY_PASSWORD_PEPPER: z.string().optional(),
   KONPAY_SIGNING_KEY: z.string().optional(),
   KONPAY_ENCRYPTION_KEY: z.string().optional(),
@@ -79,6 +80,8 @@ export interface Config {
     readonly sessionAbsoluteMs: number;
     /** How recent the last (re)authentication must be for privileged changes (ID-8). */
     readonly privilegedWindowMs: number;
+    /** Cooling-off after recovery, a new device or a contact change (ID-10). */
+    readonly restrictedModeMs: number;
   };
   /** Counters live in Redis when set, else in PostgreSQL. */
   readonly redisUrl: string | undefined;
@@ -169,6 +172,7 @@ export async function loadConfig(source: Record<string, string | undefined>): Pr
       sessionIdleMs: e.SESSION_IDLE_MINUTES * 60_000,
       sessionAbsoluteMs: e.SESSION_ABSOLUTE_HOURS * 3_600_000,
       privilegedWindowMs: e.PRIVILEGED_WINDOW_SECONDS * 1000,
+      restrictedModeMs: e.RESTRICTED_MODE_HOURS * 3_600_000,
     },
     redisUrl: e.REDIS_URL,
     trustedProxies: e.TRUSTED_PROXIES.split(',').map((x) => x.trim()).filter(Boolean),

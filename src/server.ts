@@ -110,7 +110,7 @@ export async function startKonpay(config: Config, opts: StartOptions = {}): Prom
     events: new SecurityEvents(notifier, config.http.publicUrl),
     factors: opts.factors ?? noSecondFactors,
     guard: opts.guard ?? allowAllGuard,
-    restrictedModeMs: 24 * 3_600_000,
+    restrictedModeMs: config.identity.restrictedModeMs,
   };
   const secureCookies = config.http.publicUrl.startsWith('https://');
   const auth = { pool, clock, sessions: identity.sessions, secureCookies, privilegedWindowMs: config.identity.privilegedWindowMs };
