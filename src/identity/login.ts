@@ -9,6 +9,7 @@
  * the answer nor the time tells whether an account exists.
  */
 import { randomBytes } from 'node:crypto';
+import type { Queryable } from '../db/pool.js';
 import { withTransaction } from '../db/tx.js';
 import { newUuid } from '../shared/ids.js';
 import { normaliseIdentifier } from './contact.js';
@@ -165,7 +166,7 @@ export async function completeLogin(
 }
 
 async function finishLogin(
-  d: IdentityDeps, q: Parameters<typeof completeFlow>[0], flowId: string, user: UserRow,
+  d: IdentityDeps, q: Queryable, flowId: string, user: UserRow,
   input: { method: string; deviceLabel: string; transport: 'cookie' | 'bearer' }, client: ClientInfo, now: Date,
 ): Promise<CompleteLoginResult> {
   await completeFlow(q, flowId, now);

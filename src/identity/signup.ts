@@ -6,6 +6,7 @@
  * answer, after the same work; the code is simply never sent (its owner gets a notice
  * instead), so the flow cannot complete.
  */
+import type { Queryable } from '../db/pool.js';
 import { withTransaction } from '../db/tx.js';
 import { newUuid } from '../shared/ids.js';
 import { normaliseEmail, normaliseMobile } from './contact.js';
@@ -16,7 +17,6 @@ import { checkPassword, type PasswordProblem } from './password.js';
 import { completeFlow, failFlow, insertFlow, lockFlow, updateFlowData, type FlowRow } from './repo/flows.js';
 import { insertDevice } from './repo/sessions.js';
 import { findUserByEmail, findUserByPhone, insertUser } from './repo/users.js';
-import type { OneTimeCodes } from './otp.js';
 
 export const SIGNUP_FLOW_MS = 30 * 60_000;
 
@@ -63,9 +63,7 @@ export async function startSignup(d: IdentityDeps, input: SignupInput): Promise<
   return { kind: 'started', flowId, expiresAt };
 }
 
-type Q = Parameters<OneTimeCodes['send']>[0];
-
-async function sendEmailStep(d: IdentityDeps, q: Q, flowId: string, data: SignupData, now: Date) {
+async function sendEmailStep(d: IdentityDeps, q: Queryable, flowId: string, data: SignupData, now: Date) {
   if (await findUserByEmail(q, data.email)) {
     const m = alreadyRegisteredEmail(data.locale);
     await d.notifier.notify(q, { channel: 'email', to: data.email, subject: m.subject, text: m.text });
@@ -79,7 +77,7 @@ async function sendEmailStep(d: IdentityDeps, q: Q, flowId: string, data: Signup
   return sent;
 }
 
-async function sendSmsStep(d: IdentityDeps, q: Q, flowId: string, data: SignupData, now: Date) {
+async function sendSmsStep(d: IdentityDeps, q: Queryable, flowId: string, data: SignupData, now: Date) {
   if (await findUserByPhone(q, data.phone)) {
     await d.notifier.notify(q, { channel: 'sms', to: data.phone, text: alreadyRegisteredSms(data.locale) });
     return { kind: 'sent' as const };
@@ -165,6 +163,6 @@ export async function verifySignup(
   });
 }
 
-async function saveProgress(q: Q, flow: FlowRow, done: { email: boolean; sms: boolean }) {
+async function saveProgress(q: Queryable, flow: FlowRow, done: { email: boolean; sms: boolean }) {
   await updateFlowData(q, flow.id, { ...flow.data, emailVerified: done.email, smsVerified: done.sms });
 }
