@@ -37,6 +37,13 @@ describe('session lifetime (ID-9)', () => {
     expect((await me(s.token)).json()).toMatchObject({ code: 'session_expired' });
   });
 
+  it('serves concurrent requests on one session that all want to refresh its idle clock', async () => {
+    const s = await signUp(t);
+    clock.advance(2 * 60_000);
+    const all = await Promise.all(Array.from({ length: 10 }, () => me(s.token)));
+    expect(all.map((r) => r.statusCode)).toEqual(Array(10).fill(200));
+  });
+
   it('refuses tokens of the wrong shape without looking them up', async () => {
     for (const token of ['', 'kps_short', 'Bearer', 'kps_' + 'A'.repeat(43) + '\u0000']) {
       const r = await t.konpay.app.inject({ method: 'GET', url: '/v1/me', headers: { authorization: `Bearer ${token}` } });

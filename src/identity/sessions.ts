@@ -3,6 +3,7 @@
  * (re)authentication, idle and absolute expiry, listable and revocable.
  */
 import type { Queryable } from '../db/pool.js';
+import { isRetryable } from '../db/tx.js';
 import { newUuid } from '../shared/ids.js';
 import { hmac } from '../shared/crypto.js';
 import { findSessionByTokenHash, insertSession, touchSession, type SessionRow } from './repo/sessions.js';
@@ -55,7 +56,13 @@ export class Sessions {
     if (session.expires_at.getTime() <= t || session.last_seen_at.getTime() + this.policy.idleMs <= t) return 'expired';
     const user = await findUser(q, session.user_id);
     if (!user) return 'unknown';
-    if (t - session.last_seen_at.getTime() > TOUCH_EVERY_MS) await touchSession(q, session.id, now);
+    if (t - session.last_seen_at.getTime() > TOUCH_EVERY_MS) {
+      // Best effort: two requests on one session may race to touch it, and under
+      // SERIALIZABLE one of them loses. Losing only delays the idle clock by a request.
+      await touchSession(q, session.id, now).catch((err: unknown) => {
+        if (!isRetryable(err)) throw err;
+      });
+    }
     return { session, user };
   }
 }
