@@ -5,11 +5,16 @@
  */
 import { z } from 'zod';
 import { resolve } from 'node:path';
+import { isIP } from 'node:net';
 import { deepFreeze } from './shared/freeze.js';
+import type { ThrottleSettings } from './identity/throttle/policy.js';
 import { loadOrCreateSecrets, parseSecret, type Secrets } from './secrets.js';
 
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+/** A trusted proxy as Fastify (proxy-addr) reads it: an address, a CIDR, or a named range. */
+const proxyEntry = (v: string) => ['loopback', 'linklocal', 'uniquelocal'].includes(v) || (/^[^/]+(\/\d{1,3})?$/.test(v) && isIP(v.split('/')[0]!) !== 0);
+const csv = (v: string) => v.split(',').map((x) => x.trim()).filter(Boolean);
 
 /** Every setting with its default. The README's configuration table mirrors this list. */
 export const envSchema = z.object({
@@ -36,7 +41,22 @@ export const envSchema = z.object({
   VAPID_SUBJECT: z.string().min(1).default('mailto:security@konpay.localhost'),
   DEV_OUTBOX: bool.optional(),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').optional(),
-  TRUSTED_PROXIES: z.string().default(''),
+  TRUSTED_PROXIES: z.string().default('').refine((v) => csv(v).every(proxyEntry), 'must be comma-separated IP addresses or CIDRs'),
+  // Login throttle and code-send budgets (ID-3, ID-5); why these defaults: src/identity/throttle/policy.ts.
+  LOGIN_FREE_FAILURES_PER_ACCOUNT: int(1, 1000).default(10),
+  LOGIN_FREE_FAILURES_PER_ACCOUNT_IP: int(1, 1000).default(5),
+  LOGIN_FREE_FAILURES_PER_IP: int(1, 100_000).default(30),
+  LOGIN_FIRST_DELAY_MS: int(1, 60_000).default(1000),
+  LOGIN_MAX_DELAY_SECONDS: int(1, 86_400).default(900),
+  LOGIN_MAX_CONSECUTIVE_FAILURES: int(1, 100).default(100), // SPEC ID-5: never more than 100
+  LOGIN_FORGET_ACCOUNT_FAILURES_HOURS: int(1, 24 * 365).default(24 * 30),
+  LOGIN_FORGET_IP_FAILURES_HOURS: int(1, 24 * 30).default(24),
+  LOGIN_BREAKER_FAILURES_PER_MINUTE: int(1, 10_000_000).default(300),
+  LOGIN_POW_COST: int(1, 1_000_000).default(5000),
+  LOGIN_POW_MAX_NUMBER: int(2, 10_000_000).default(10_000),
+  LOGIN_POW_TTL_SECONDS: int(30, 3600).default(300),
+  CODE_SENDS_PER_DESTINATION_PER_HOUR: int(1, 10_000).default(5),
+  CODE_SENDS_PER_IP_PER_HOUR: int(1, 1_000_000).default(30),
   ARGON2_MEMORY_KIB: int(1024, 4 * 1024 * 1024).default(19_456),
   ARGON2_ITERATIONS: int(1, 20).default(2),
   ARGON2_PARALLELISM: int(1, 16).default(1),
@@ -87,6 +107,8 @@ export interface Config {
   readonly redisUrl: string | undefined;
   /** Proxies whose X-Forwarded-For is believed (IPs or CIDRs). */
   readonly trustedProxies: readonly string[];
+  /** Login throttle, proof-of-work breaker and code-send budgets (ID-3, ID-5). */
+  readonly throttle: ThrottleSettings;
   readonly secrets: Secrets;
 }
 
@@ -175,7 +197,22 @@ export async function loadConfig(source: Record<string, string | undefined>): Pr
       restrictedModeMs: e.RESTRICTED_MODE_HOURS * 3_600_000,
     },
     redisUrl: e.REDIS_URL,
-    trustedProxies: e.TRUSTED_PROXIES.split(',').map((x) => x.trim()).filter(Boolean),
+    trustedProxies: csv(e.TRUSTED_PROXIES),
+    throttle: {
+      login: {
+        freeFailuresPerAccount: e.LOGIN_FREE_FAILURES_PER_ACCOUNT,
+        freeFailuresPerAccountIp: e.LOGIN_FREE_FAILURES_PER_ACCOUNT_IP,
+        freeFailuresPerIp: e.LOGIN_FREE_FAILURES_PER_IP,
+        firstDelayMs: e.LOGIN_FIRST_DELAY_MS,
+        maxDelayMs: e.LOGIN_MAX_DELAY_SECONDS * 1000,
+        maxConsecutiveFailures: e.LOGIN_MAX_CONSECUTIVE_FAILURES,
+        forgetAccountAfterMs: e.LOGIN_FORGET_ACCOUNT_FAILURES_HOURS * 3_600_000,
+        forgetIpAfterMs: e.LOGIN_FORGET_IP_FAILURES_HOURS * 3_600_000,
+        breakerFailuresPerMinute: e.LOGIN_BREAKER_FAILURES_PER_MINUTE,
+      },
+      pow: { cost: e.LOGIN_POW_COST, maxNumber: e.LOGIN_POW_MAX_NUMBER, ttlMs: e.LOGIN_POW_TTL_SECONDS * 1000 },
+      sends: { perDestinationPerHour: e.CODE_SENDS_PER_DESTINATION_PER_HOUR, perIpPerHour: e.CODE_SENDS_PER_IP_PER_HOUR },
+    },
     secrets,
   });
 }

@@ -24,7 +24,7 @@ import { errorCatalogue } from './shared/errors.js';
 import { createLogger, type Logger } from './shared/logger.js';
 import { secretValues } from './secrets.js';
 import { systemRoutes } from './system/routes.js';
-import { allowAllGuard, noSecondFactors, type IdentityDeps, type LoginGuard, type SecondFactors } from './identity/deps.js';
+import { type IdentityDeps, type LoginGuard, type SecondFactors } from './identity/deps.js';
 import { identityErrors } from './identity/errors.js';
 import { SecurityEvents } from './identity/events.js';
 import { OneTimeCodes } from './identity/otp.js';
@@ -32,7 +32,19 @@ import { argon2Hasher, type PasswordHasher } from './identity/password.js';
 import { makeDummyHash } from './identity/login.js';
 import { authRoutes } from './identity/routes/auth.js';
 import { meRoutes } from './identity/routes/me.js';
+import { relyingPartyOf, type FactorDeps } from './identity/factors/deps.js';
+import { passkeyLoginRoutes } from './identity/factors/login-routes.js';
+import { factorRoutes } from './identity/factors/routes.js';
+import { storedSecondFactors } from './identity/factors/second-factors.js';
 import { pushRoutes } from './identity/routes/push.js';
+import { changeRoutes } from './identity/changes/routes.js';
+import { reauthRoutes } from './identity/changes/reauth-routes.js';
+import type { AccountDeps } from './identity/recovery/deps.js';
+import { FreezeLinks } from './identity/recovery/freeze-links.js';
+import { freezeRoutes } from './identity/recovery/freeze-routes.js';
+import { recoveryRoutes } from './identity/recovery/routes.js';
+import { buildThrottle } from './identity/throttle/build.js';
+import { challengeRoutes } from './identity/throttle/routes.js';
 import { Sessions } from './identity/sessions.js';
 import { DeviceCredentials } from './identity/tokens.js';
 import { secretBytes } from './secrets.js';
@@ -72,6 +84,8 @@ export interface StartOptions {
   /** Overrides for identity collaborators (tests). */
   factors?: SecondFactors;
   guard?: LoginGuard;
+  /** Key prefix of the throttle counters in Redis, when REDIS_URL is set (tests give each run its own). */
+  redisPrefix?: string;
   /** Extra route plugins, registered last (tests use this to add probes). */
   routes?: readonly FastifyPluginAsync[];
 }
@@ -100,6 +114,8 @@ export async function startKonpay(config: Config, opts: StartOptions = {}): Prom
   const worker = new OutboxWorker({ pool, outbox, clock, logger, ...config.outbox });
 
   const signingKey = secretBytes(config.secrets.signingKey);
+  const throttle = buildThrottle({ settings: config.throttle, signingKey, pool, redisUrl: config.redisUrl, ...(opts.redisPrefix === undefined ? {} : { redisPrefix: opts.redisPrefix }) });
+  const factorKeys = { encryptionKey: secretBytes(config.secrets.encryptionKey), signingKey };
   const hasher = opts.hasher ?? argon2Hasher(secretBytes(config.secrets.passwordPepper), config.identity.argon2);
   const identity: IdentityDeps = {
     pool, clock, logger, notifier, hasher,
@@ -108,23 +124,36 @@ export async function startKonpay(config: Config, opts: StartOptions = {}): Prom
     sessions: new Sessions({ idleMs: config.identity.sessionIdleMs, absoluteMs: config.identity.sessionAbsoluteMs }, signingKey),
     devices: new DeviceCredentials(signingKey),
     events: new SecurityEvents(notifier, config.http.publicUrl),
-    factors: opts.factors ?? noSecondFactors,
-    guard: opts.guard ?? allowAllGuard,
+    factors: opts.factors ?? storedSecondFactors(factorKeys),
+    guard: opts.guard ?? throttle.guard,
+    sends: throttle.sends,
     restrictedModeMs: config.identity.restrictedModeMs,
   };
   const secureCookies = config.http.publicUrl.startsWith('https://');
   const auth = { pool, clock, sessions: identity.sessions, secureCookies, privilegedWindowMs: config.identity.privilegedWindowMs };
+  // WebAuthn's RP ID and origin are the public URL's hostname and origin.
+  const factorDeps: FactorDeps = { ...identity, keys: factorKeys, rp: relyingPartyOf(config.http.publicUrl) };
+  // Recovery, privileged changes and "this wasn't me" links (recovery/, changes/).
+  const accountDeps: AccountDeps = { ...identity, freezeLinks: new FreezeLinks(signingKey, config.http.publicUrl) };
 
   const app = await buildApp({
     logger,
     publicUrl: config.http.publicUrl,
     bodyLimit: config.http.bodyLimit,
     version: VERSION,
+    trustedProxies: config.trustedProxies,
     routes: [
       systemRoutes({ pool, migrations, catalogue: errorCatalogue(ERROR_MODULES) }),
       authRoutes(identity, { secureCookies }),
+      challengeRoutes(throttle.pow, clock),
       meRoutes(identity, auth),
+      factorRoutes(factorDeps, auth),
+      passkeyLoginRoutes(factorDeps, { secureCookies }),
       pushRoutes(identity, auth),
+      recoveryRoutes(accountDeps, { secureCookies }),
+      freezeRoutes(accountDeps),
+      reauthRoutes(accountDeps, auth),
+      changeRoutes(accountDeps, auth),
       ...(config.notify.devOutbox ? [devOutboxRoutes(pool)] : []),
       ...(opts.routes ?? []),
     ],
@@ -145,6 +174,7 @@ export async function startKonpay(config: Config, opts: StartOptions = {}): Prom
         await app.close();
         await worker.stop();
         smtp?.close();
+        await throttle.store.close();
         await pool.end();
         await embedded?.stop();
       })();

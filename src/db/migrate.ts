@@ -54,9 +54,11 @@ async function ensureTable(pool: pg.Pool): Promise<void> {
       await pool.query(CREATE_TABLE);
       return;
     } catch (err) {
-      // Two servers creating the table at the same instant: one wins, the other retries.
+      // Two servers creating the table at the same instant: one wins, the other sees a
+      // duplicate (of the table, its row type or a catalog key) and tries again, when
+      // IF NOT EXISTS finds the table.
       const code = (err as { code?: string }).code;
-      if (i < 3 && (code === '23505' || code === '42P07')) continue;
+      if (i < 5 && (code === '23505' || code === '42P07' || code === '42710')) continue;
       throw err;
     }
   }

@@ -31,6 +31,12 @@ export interface AppOptions {
   version: string;
   /** Route plugins from the modules, registered in order. */
   routes: readonly FastifyPluginAsync[];
+  /**
+   * Proxies (IPs or CIDRs) whose X-Forwarded-For is believed. None by default: any client
+   * can send that header, and believing it would let one address pose as thousands to
+   * the per-IP throttles.
+   */
+  trustedProxies?: readonly string[];
 }
 
 type Transform = typeof jsonSchemaTransform;
@@ -72,7 +78,8 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     // While shutting down, new requests get 503 and in-flight ones finish.
     return503OnClosing: true,
     forceCloseConnections: 'idle',
-    trustProxy: false,
+    // req.ip is the nearest address not in this list, read right to left from X-Forwarded-For.
+    trustProxy: opts.trustedProxies?.length ? [...opts.trustedProxies] : false,
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);

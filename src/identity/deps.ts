@@ -21,12 +21,17 @@ export interface SecondFactors {
 
 export interface LoginAttempt {
   ip: string;
-  /** The normalised identifier typed, whether or not an account has it. */
+  /** The account (`usr:<id>`) when the identifier names one, else the normalised identifier typed. */
   account: string;
   /** The request carried a valid device credential for this account. */
   knownDevice: boolean;
   /** A proof-of-work solution, when the client was asked for one. */
   proofOfWork: string | undefined;
+}
+
+/** `LoginAttempt.account` of an existing account: one set of counters, whether named by e-mail or phone. */
+export function attemptAccount(userId: string): string {
+  return `usr:${userId}`;
 }
 
 export type GuardDecision =
@@ -47,6 +52,16 @@ export const allowAllGuard: LoginGuard = {
   succeeded: async () => {},
 };
 
+export type SendDecision = { kind: 'allow' } | { kind: 'wait'; retryAfterMs: number };
+
+/** Code-send budgets (ID-3): codes per destination and per client address per hour, against bombing and SMS pumping. */
+export interface SendGuard {
+  /** Takes one send from the budgets of `ip` and of the destination, or says how long to wait. */
+  take(to: { channel: 'email' | 'sms'; destination: string }, ip: string | null, now: Date): Promise<SendDecision>;
+}
+
+export const allowAllSends: SendGuard = { take: async () => ({ kind: 'allow' }) };
+
 export const noSecondFactors: SecondFactors = {
   methods: async () => [],
   verify: async () => 'unavailable',
@@ -66,6 +81,7 @@ export interface IdentityDeps {
   notifier: Notifier;
   factors: SecondFactors;
   guard: LoginGuard;
+  sends: SendGuard;
   /** Cooling-off after recovery, a new device or a contact change (ID-10). */
   restrictedModeMs: number;
 }

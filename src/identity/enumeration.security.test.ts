@@ -51,6 +51,24 @@ describe('no user enumeration', () => {
     expect(taken.work.hash).toBe(1);
   });
 
+  it('sign-up resends answer a registered destination exactly like a new one', async () => {
+    const existing = await signUp(t);
+    const fresh = newCustomer();
+    const start = async (email: string, phone: string) => {
+      const r = await t.konpay.app.inject({ method: 'POST', url: '/v1/signup', payload: { email, phone, password: fresh.password } });
+      return (r.json() as { flowId: string }).flowId;
+    };
+    const takenFlow = await start(existing.email, existing.phone);
+    const newFlow = await start(fresh.email, fresh.phone);
+    for (const channel of ['email', 'sms']) {
+      const taken = await t.konpay.app.inject({ method: 'POST', url: `/v1/signup/${takenFlow}/resend`, payload: { channel } });
+      const unused = await t.konpay.app.inject({ method: 'POST', url: `/v1/signup/${newFlow}/resend`, payload: { channel } });
+      expect(observable(taken)).toEqual(observable(unused));
+      expect(taken.statusCode).toBe(429); // too soon, for both
+      expect(taken.headers['retry-after']).toBe(unused.headers['retry-after']);
+    }
+  });
+
   it('login answers an unknown identifier exactly like a wrong password, after one password verification each', async () => {
     const s = await signUp(t);
     const wrong = await measure(() => t.konpay.app.inject({ method: 'POST', url: '/v1/login', payload: { identifier: s.email, password: 'a wrong guess, long enough' } }));

@@ -16,6 +16,7 @@ export const identityErrors = defineErrors('identity', {
   too_many_attempts: { status: 429, title: 'Too many wrong codes: this flow has ended', hint: 'Start again from the beginning.' },
   resend_too_soon: { status: 429, title: 'A code was sent moments ago', hint: 'Wait for the number of seconds in `Retry-After`.' },
   resend_limit: { status: 429, title: 'No more codes can be sent in this flow', hint: 'Start again from the beginning.' },
+  code_send_limit: { status: 429, title: 'Too many codes were sent to this address or number, or from your network, in the last hour', hint: 'Wait for the number of seconds in `Retry-After`.' },
   factor_unavailable: { status: 400, title: 'That second factor is not set up on this account' },
   account_exists: { status: 409, title: 'This e-mail address or phone number already has an account', hint: 'Sign in, or recover the account.' },
   login_throttled: { status: 429, title: 'Too many failed sign-ins; wait a moment', hint: 'Wait for the number of seconds in `Retry-After`. Signing in from a device you used before is not slowed down.' },
@@ -24,4 +25,18 @@ export const identityErrors = defineErrors('identity', {
   reauthentication_required: { status: 403, title: 'Confirm it is you first', hint: 'Changing e-mail, phone, password or sign-in methods needs a sign-in within the last 5 minutes: POST /v1/me/reauthenticate.' },
   not_found_session: { status: 404, title: 'No such session on this account' },
   not_found_device: { status: 404, title: 'No such device on this account' },
+  // Second factors: TOTP, recovery codes, passkeys (factors/).
+  totp_already_enabled: { status: 409, title: 'An authenticator app is already set up', hint: 'Remove it first (DELETE /v1/me/factors/totp), then set up the new one.' },
+  totp_not_enrolled: { status: 409, title: 'Start setting up the authenticator app first', hint: 'POST /v1/me/factors/totp gives the secret to scan; then confirm with a code from the app.' },
+  factor_not_found: { status: 404, title: 'No such sign-in method on this account' },
+  passkey_invalid: { status: 400, title: 'The passkey response could not be verified', hint: 'Ask for new options and try again: each challenge answers one attempt, for this site only.' },
+  passkey_exists: { status: 409, title: 'This passkey is already registered' },
+  passkey_cloned: { status: 401, title: 'This passkey may have been copied: its signature counter went backwards', hint: 'Sign in another way and remove this passkey from your account.' },
+  // Re-authentication, recovery, contact changes and "this wasn't me" (recovery/, changes/).
+  password_wrong: { status: 400, title: 'The password is not right', hint: '`remaining` says how many wrong answers this session may still give before it is signed out.' },
+  reauthentication_locked: { status: 401, title: 'Too many wrong answers: this session has been signed out', hint: 'Sign in again. If you forgot your password, recover the account.' },
+  email_not_verified: { status: 409, title: 'Prove the code e-mailed to you first', hint: 'POST /v1/recovery/{flowId}/email with the code from the e-mail.' },
+  contact_unchanged: { status: 400, title: 'That is already your e-mail address or phone number' },
+  contact_taken: { status: 409, title: 'That e-mail address or phone number belongs to another account', hint: 'Only shown once you proved you hold it. Remove it from the other account first.' },
+  freeze_link_invalid: { status: 400, title: 'This link is invalid, has expired or was already used', hint: 'If someone else is using your account, contact Konpay support: the app\'s Help screen, or the support number on konpay.jp.' },
 });

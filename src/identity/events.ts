@@ -25,8 +25,10 @@ export class SecurityEvents {
    */
   async record(q: Queryable, user: Pick<UserRow, 'id' | 'email' | 'locale'>, kind: SecurityEventKind, ctx: EventContext, opts: {
     detail?: string; details?: Record<string, unknown>; extraEmails?: readonly string[]; freezeLink?: string;
+    /** Chosen by the caller when something made beforehand (a freeze link) names the event. */
+    eventId?: string;
   } = {}): Promise<void> {
-    await insertSecurityEvent(q, { id: newUuid(), userId: user.id, kind, ip: ctx.ip, deviceId: ctx.deviceId, details: opts.details ?? {}, now: ctx.now });
+    await insertSecurityEvent(q, { id: opts.eventId ?? newUuid(), userId: user.id, kind, ip: ctx.ip, deviceId: ctx.deviceId, details: opts.details ?? {}, now: ctx.now });
     const when = ctx.now.toISOString();
     const detail = opts.detail ?? (user.locale === 'ja' ? `日時: ${when} / IP: ${ctx.ip ?? '-'}` : `When: ${when} · IP: ${ctx.ip ?? '-'}`);
     const help = opts.freezeLink ?? `${this.publicUrl}/help/this-wasnt-me`;

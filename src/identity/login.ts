@@ -13,12 +13,13 @@ import type { Queryable } from '../db/pool.js';
 import { withTransaction } from '../db/tx.js';
 import { newUuid } from '../shared/ids.js';
 import { normaliseIdentifier } from './contact.js';
-import type { IdentityDeps, LoginAttempt, SecondFactorMethod } from './deps.js';
+import { attemptAccount, type IdentityDeps, type LoginAttempt, type SecondFactorMethod } from './deps.js';
 import { codeSms } from './messages.js';
 import { isBlocklisted } from './password.js';
 import { completeFlow, failFlow, insertFlow, lockFlow, updateFlowData, type FlowRow } from './repo/flows.js';
 import { findActiveDevice, insertDevice, touchDevice } from './repo/sessions.js';
 import { findUser, findUserByEmail, findUserByPhone, setMustResetPassword, setRestrictedUntil, type UserRow } from './repo/users.js';
+import type { SendLimited } from './otp.js';
 import type { ClientInfo, IssuedSession } from './sessions.js';
 
 export const LOGIN_FLOW_MS = 10 * 60_000;
@@ -57,7 +58,9 @@ export async function login(d: IdentityDeps, input: LoginInput, client: ClientIn
   const knownDevice = !!(user && device && device.userId === user.id && (await findActiveDevice(d.pool, user.id, device.deviceId)));
   const attempt: LoginAttempt = {
     ip: client.ip ?? 'unknown',
-    account: id?.value ?? input.identifier.trim().toLowerCase().slice(0, 320),
+    // One account, one counter, whether it is named by e-mail or phone (else each spelling
+    // would bring its own budget); an identifier with no account is counted as typed.
+    account: user ? attemptAccount(user.id) : `id:${id?.value ?? input.identifier.trim().toLowerCase().slice(0, 320)}`,
     knownDevice,
     proofOfWork: input.proofOfWork,
   };
@@ -104,15 +107,17 @@ export type SendLoginSmsResult =
   | { kind: 'flow_not_found' }
   | { kind: 'too_soon'; retryAfterMs: number }
   | { kind: 'too_many_sends' }
-  | { kind: 'locked' };
+  | { kind: 'locked' }
+  | SendLimited;
 
-export async function sendLoginSms(d: IdentityDeps, flowId: string): Promise<SendLoginSmsResult> {
+export async function sendLoginSms(d: IdentityDeps, flowId: string, client: ClientInfo): Promise<SendLoginSmsResult> {
   const now = d.clock.now();
   return withTransaction(d.pool, async (q) => {
     const flow = await lockFlow(q, flowId, 'login');
     if (!liveFlow(flow, now)) return { kind: 'flow_not_found' };
     const user = (await findUser(q, flow.user_id))!;
-    const sent = await d.codes.send(q, flowId, 'sms', now);
+    // ID-3 hourly budgets of the phone and the client, taken only when the code is due.
+    const sent = await d.codes.send(q, flowId, 'sms', now, (to) => d.sends.take(to, client.ip, now));
     if (sent.kind !== 'sent') return sent;
     await d.notifier.notify(q, { channel: 'sms', to: user.phone, text: codeSms(user.locale, sent.code) });
     return { kind: 'sent' };

@@ -59,8 +59,72 @@ const EVENT_TITLES: Record<SecurityEventKind, { ja: string; en: string }> = {
 
 export function securityNotice(locale: Locale, kind: SecurityEventKind, detail: string, helpUrl: string): { title: string; text: string } {
   const title = EVENT_TITLES[kind][locale];
-  const text = locale === 'ja'
-    ? `${title}。\n${detail}\n心当たりがない場合は、すぐにこちらからアカウントを凍結してください: ${helpUrl}`
-    : `${title}.\n${detail}\nIf this wasn't you, freeze your account now: ${helpUrl}`;
+  // A frozen account needs help, not another freeze link.
+  const text = kind === 'account_frozen'
+    ? (locale === 'ja'
+      ? `${title}。\n${detail}\n凍結の解除や不正利用の補償については、Konpayサポートにご連絡ください: ${helpUrl}`
+      : `${title}.\n${detail}\nTo unfreeze it or report unauthorised use, contact Konpay support: ${helpUrl}`)
+    : locale === 'ja'
+      ? `${title}。\n${detail}\n心当たりがない場合は、すぐにこちらからアカウントを凍結してください: ${helpUrl}`
+      : `${title}.\n${detail}\nIf this wasn't you, freeze your account now: ${helpUrl}`;
   return { title, text };
 }
+
+/** The SMS to the verified phone after a recovery (ID-7: told on every channel). */
+export function recoveredSms(locale: Locale, freezeLink: string): string {
+  return locale === 'ja'
+    ? `Konpay: アカウントが復旧され、パスワードが変更されました。心当たりがない場合は凍結してください: ${freezeLink}`
+    : `Konpay: your account was recovered and its password changed. If this wasn't you, freeze it: ${freezeLink}`;
+}
+
+/** The SMS to the number an account just left (ID-8: a notice to the old one). */
+export function phoneChangedSms(locale: Locale, newPhoneMasked: string, freezeLink: string): string {
+  return locale === 'ja'
+    ? `Konpay: アカウントの電話番号が${newPhoneMasked}に変更されました。心当たりがない場合は凍結してください: ${freezeLink}`
+    : `Konpay: your account's phone number was changed to ${newPhoneMasked}. If this wasn't you, freeze it: ${freezeLink}`;
+}
+
+/** Instead of a code, to an address or number that another account already holds. */
+export function contactInUseEmail(locale: Locale): { subject: string; text: string } {
+  return locale === 'ja'
+    ? { subject: 'Konpay: メールアドレス変更の試みがありました', text: '別のKonpayアカウントがこのメールアドレスへの変更を試みましたが、このアドレスは既にあなたのアカウントで使われているため、変更はできません。心当たりがなければ、このメールは無視してください。' }
+    : { subject: 'Konpay: someone tried to use your address', text: 'Another Konpay account tried to change its e-mail address to this one. It already belongs to your account, so nothing was changed. If this was not you, you can ignore this e-mail.' };
+}
+
+export function contactInUseSms(locale: Locale): string {
+  return locale === 'ja'
+    ? 'Konpay: 別のアカウントがこの電話番号への変更を試みましたが、この番号は既に登録済みのため変更できません。'
+    : 'Konpay: another account tried to take this number, which already has an account. Nothing was changed.';
+}
+
+/** The detail line of a contact or password change notice: what changed, from where, what is paused. */
+export function changeDetail(locale: Locale, change: { from?: string; to?: string; ip: string | null; when: Date }): string {
+  const what = change.from && change.to ? (locale === 'ja' ? `${change.from} → ${change.to} / ` : `${change.from} → ${change.to} · `) : '';
+  return locale === 'ja'
+    ? `${what}IP: ${change.ip ?? '-'} / 日時: ${change.when.toISOString()}\n24時間はカードチャージと5,000円を超える支払いが制限されます。`
+    : `${what}IP: ${change.ip ?? '-'} · ${change.when.toISOString()}\nFor 24 hours, card top-ups and payments over ¥5,000 are paused.`;
+}
+
+/** The "this wasn't me" page (GET shows it, only its button's POST freezes). */
+export const FREEZE_PAGE: Record<Locale, {
+  title: string; lead: string; effects: string; button: string; done: string; invalid: string; help: string;
+}> = {
+  ja: {
+    title: 'アカウントを凍結しますか？',
+    lead: '次の操作に心当たりがない場合は、アカウントを凍結してください。',
+    effects: '凍結すると、すべての端末からログアウトされ、支払い・チャージ・設定変更ができなくなります。',
+    button: 'アカウントを凍結する',
+    done: 'アカウントを凍結しました。すべての端末からログアウトされました。',
+    invalid: 'このリンクは無効か、有効期限が切れているか、既に使用されています。',
+    help: '凍結の解除や不正利用の補償については、アプリの「ヘルプ」からKonpayサポートにご連絡ください。',
+  },
+  en: {
+    title: 'Freeze your Konpay account?',
+    lead: 'If you did not do the following, freeze your account.',
+    effects: 'Freezing signs you out everywhere and stops payments, top-ups and account changes.',
+    button: 'Freeze my account',
+    done: 'Your account is frozen and every session has been signed out.',
+    invalid: 'This link is invalid, has expired or was already used.',
+    help: 'To unfreeze the account or claim back unauthorised payments, contact Konpay support from the Help screen of the app.',
+  },
+};

@@ -8,6 +8,7 @@
  */
 import type { Queryable } from '../db/pool.js';
 import { hmac, randomDigits, safeEqual } from '../shared/crypto.js';
+import type { SendDecision } from './deps.js';
 import { newUuid } from '../shared/ids.js';
 import {
   insertChallenge, lockChallenge, recordFailure, recordSend, recordVerified, type ChallengeRow,
@@ -24,6 +25,10 @@ export type SendOutcome =
   | { kind: 'too_soon'; retryAfterMs: number }
   | { kind: 'too_many_sends' }
   | { kind: 'locked' };
+
+/** A send refused by the hourly budgets of the destination or the client (ID-3). */
+export type SendLimited = { kind: 'limited'; retryAfterMs: number };
+export type SendGate = (to: { channel: 'email' | 'sms'; destination: string }) => Promise<SendDecision>;
 
 export type VerifyOutcome =
   | { kind: 'verified' }
@@ -47,7 +52,13 @@ export class OneTimeCodes {
   }
 
   /** Makes and records a fresh code; the caller sends it through the outbox in the same transaction. */
-  async send(q: Queryable, flowId: string, purpose: string, now: Date): Promise<SendOutcome> {
+  send(q: Queryable, flowId: string, purpose: string, now: Date): Promise<SendOutcome>;
+  /**
+   * With a gate (the hourly budgets of ID-3, throttle/send-guard.ts), asked only once the
+   * code is otherwise due: a resend refused as too soon costs no budget.
+   */
+  send(q: Queryable, flowId: string, purpose: string, now: Date, gate: SendGate | undefined): Promise<SendOutcome | SendLimited>;
+  async send(q: Queryable, flowId: string, purpose: string, now: Date, gate?: SendGate): Promise<SendOutcome | SendLimited> {
     const ch = await lockChallenge(q, flowId, purpose);
     if (!ch) throw new Error(`no challenge ${purpose} on flow`);
     if (ch.failures >= OTP_MAX_FAILURES || ch.verified_at) return { kind: 'locked' };
@@ -56,6 +67,8 @@ export class OneTimeCodes {
       const wait = ch.last_sent_at.getTime() + OTP_RESEND_INTERVAL_MS - now.getTime();
       if (wait > 0) return { kind: 'too_soon', retryAfterMs: wait };
     }
+    const budget = await gate?.({ channel: ch.channel, destination: ch.destination });
+    if (budget?.kind === 'wait') return { kind: 'limited', retryAfterMs: budget.retryAfterMs };
     const code = randomDigits(OTP_DIGITS);
     await recordSend(q, ch.id, this.#hash(ch.id, code), now, new Date(now.getTime() + OTP_TTL_MS));
     return { kind: 'sent', code, destination: ch.destination, channel: ch.channel };

@@ -12,6 +12,7 @@ import { newUuid } from '../shared/ids.js';
 import { normaliseEmail, normaliseMobile } from './contact.js';
 import type { ClientInfo, IssuedSession } from './sessions.js';
 import type { IdentityDeps } from './deps.js';
+import type { SendGate, SendLimited } from './otp.js';
 import { alreadyRegisteredEmail, alreadyRegisteredSms, codeEmail, codeSms, type Locale } from './messages.js';
 import { checkPassword, type PasswordProblem } from './password.js';
 import { completeFlow, failFlow, insertFlow, lockFlow, updateFlowData, type FlowRow } from './repo/flows.js';
@@ -31,7 +32,8 @@ export type StartSignupResult =
   | { kind: 'started'; flowId: string; expiresAt: Date }
   | { kind: 'invalid_email' }
   | { kind: 'invalid_phone' }
-  | { kind: 'weak_password'; reason: PasswordProblem };
+  | { kind: 'weak_password'; reason: PasswordProblem }
+  | SendLimited;
 
 interface SignupData {
   email: string;
@@ -40,7 +42,7 @@ interface SignupData {
   locale: Locale;
 }
 
-export async function startSignup(d: IdentityDeps, input: SignupInput): Promise<StartSignupResult> {
+export async function startSignup(d: IdentityDeps, input: SignupInput, client: ClientInfo): Promise<StartSignupResult> {
   const email = normaliseEmail(input.email);
   if (!email) return { kind: 'invalid_email' };
   const phone = normaliseMobile(input.phone);
@@ -52,6 +54,12 @@ export async function startSignup(d: IdentityDeps, input: SignupInput): Promise<
   const now = d.clock.now();
   const flowId = newUuid();
   const expiresAt = new Date(now.getTime() + SIGNUP_FLOW_MS);
+  // ID-3: both messages come out of the hourly budgets before anything is written. Taken
+  // for registered and new destinations alike (the owner's notice counts), so no answer differs.
+  for (const to of [{ channel: 'email', destination: email }, { channel: 'sms', destination: phone }] as const) {
+    const budget = await d.sends.take(to, client.ip, now);
+    if (budget.kind === 'wait') return { kind: 'limited', retryAfterMs: budget.retryAfterMs };
+  }
   await withTransaction(d.pool, async (q) => {
     const data: SignupData = { email, phone, passwordHash, locale: input.locale };
     await insertFlow(q, { id: flowId, kind: 'signup', userId: null, data: { ...data }, now, expiresAt });
@@ -63,27 +71,25 @@ export async function startSignup(d: IdentityDeps, input: SignupInput): Promise<
   return { kind: 'started', flowId, expiresAt };
 }
 
-async function sendEmailStep(d: IdentityDeps, q: Queryable, flowId: string, data: SignupData, now: Date) {
-  if (await findUserByEmail(q, data.email)) {
-    const m = alreadyRegisteredEmail(data.locale);
-    await d.notifier.notify(q, { channel: 'email', to: data.email, subject: m.subject, text: m.text });
-    return { kind: 'sent' as const };
-  }
-  const sent = await d.codes.send(q, flowId, 'email', now);
-  if (sent.kind === 'sent') {
-    const m = codeEmail(data.locale, sent.code, 'signup');
-    await d.notifier.notify(q, { channel: 'email', to: data.email, subject: m.subject, text: m.text });
-  }
+/**
+ * Sends the step's code, or, when the address or number already has an account, a
+ * notice to its owner instead. Both go through the same challenge (spacing, send cap,
+ * hourly budgets via `gate` for resends), so a registered destination is answered exactly
+ * like a new one. The code made for a taken destination is sent to nobody.
+ */
+async function sendEmailStep(d: IdentityDeps, q: Queryable, flowId: string, data: SignupData, now: Date, gate?: SendGate) {
+  const sent = await d.codes.send(q, flowId, 'email', now, gate);
+  if (sent.kind !== 'sent') return sent;
+  const m = (await findUserByEmail(q, data.email)) ? alreadyRegisteredEmail(data.locale) : codeEmail(data.locale, sent.code, 'signup');
+  await d.notifier.notify(q, { channel: 'email', to: data.email, subject: m.subject, text: m.text });
   return sent;
 }
 
-async function sendSmsStep(d: IdentityDeps, q: Queryable, flowId: string, data: SignupData, now: Date) {
-  if (await findUserByPhone(q, data.phone)) {
-    await d.notifier.notify(q, { channel: 'sms', to: data.phone, text: alreadyRegisteredSms(data.locale) });
-    return { kind: 'sent' as const };
-  }
-  const sent = await d.codes.send(q, flowId, 'sms', now);
-  if (sent.kind === 'sent') await d.notifier.notify(q, { channel: 'sms', to: data.phone, text: codeSms(data.locale, sent.code) });
+async function sendSmsStep(d: IdentityDeps, q: Queryable, flowId: string, data: SignupData, now: Date, gate?: SendGate) {
+  const sent = await d.codes.send(q, flowId, 'sms', now, gate);
+  if (sent.kind !== 'sent') return sent;
+  const text = (await findUserByPhone(q, data.phone)) ? alreadyRegisteredSms(data.locale) : codeSms(data.locale, sent.code);
+  await d.notifier.notify(q, { channel: 'sms', to: data.phone, text });
   return sent;
 }
 
@@ -96,15 +102,18 @@ export type ResendResult =
   | { kind: 'flow_not_found' }
   | { kind: 'too_soon'; retryAfterMs: number }
   | { kind: 'too_many_sends' }
-  | { kind: 'locked' };
+  | { kind: 'locked' }
+  | SendLimited;
 
-export async function resendSignupCode(d: IdentityDeps, flowId: string, channel: 'email' | 'sms'): Promise<ResendResult> {
+export async function resendSignupCode(d: IdentityDeps, flowId: string, channel: 'email' | 'sms', client: ClientInfo): Promise<ResendResult> {
   const now = d.clock.now();
+  // Outside the database: a transaction retried on 40001 may take a budget twice, erring towards the limit.
+  const gate: SendGate = (to) => d.sends.take(to, client.ip, now);
   return withTransaction(d.pool, async (q) => {
     const flow = await lockFlow(q, flowId, 'signup');
     if (!liveFlow(flow, now)) return { kind: 'flow_not_found' };
     const data = flow.data as unknown as SignupData;
-    const r = channel === 'email' ? await sendEmailStep(d, q, flowId, data, now) : await sendSmsStep(d, q, flowId, data, now);
+    const r = channel === 'email' ? await sendEmailStep(d, q, flowId, data, now, gate) : await sendSmsStep(d, q, flowId, data, now, gate);
     return r.kind === 'sent' ? { kind: 'sent' } : r;
   });
 }

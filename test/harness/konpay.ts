@@ -49,6 +49,9 @@ export async function startTestKonpay(
     // Fast hashing for tests only; production refuses anything below m=19 MiB, t=2.
     ARGON2_MEMORY_KIB: '1024',
     ARGON2_ITERATIONS: '1',
+    // Every injected request comes from 127.0.0.1: a file signing up a few dozen customers
+    // would spend one address's hourly code budget. Throttle tests set their own.
+    CODE_SENDS_PER_IP_PER_HOUR: '100000',
     ...env,
   });
   const logs = new LogCapture();

@@ -1,7 +1,8 @@
 /** SQL for verification flows and their one-time-code challenges. */
 import type { Queryable } from '../../db/pool.js';
 
-export type FlowKind = 'signup' | 'login' | 'recovery' | 'change_email' | 'change_phone' | 'passkey_register' | 'passkey_login';
+export type FlowKind = 'signup' | 'login' | 'recovery' | 'change_email' | 'change_phone' | 'passkey_register' | 'passkey_login'
+  | 'reauth' | 'freeze';
 
 export interface FlowRow {
   id: string;
@@ -19,6 +20,15 @@ export async function insertFlow(q: Queryable, f: { id: string; kind: FlowKind; 
     `INSERT INTO auth_flows (id, kind, user_id, data, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)`,
     [f.id, f.kind, f.userId, JSON.stringify(f.data), f.now, f.expiresAt],
   );
+}
+
+/** Inserts the flow unless one with this id exists (two first requests racing); true when inserted. */
+export async function insertFlowIfAbsent(q: Queryable, f: { id: string; kind: FlowKind; userId: string | null; data: Record<string, unknown>; now: Date; expiresAt: Date }): Promise<boolean> {
+  const res = await q.query(
+    `INSERT INTO auth_flows (id, kind, user_id, data, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING`,
+    [f.id, f.kind, f.userId, JSON.stringify(f.data), f.now, f.expiresAt],
+  );
+  return res.rowCount === 1;
 }
 
 /** Locks the flow row: every step of one flow runs one at a time. */

@@ -54,3 +54,30 @@ export async function setMustResetPassword(q: Queryable, userId: string): Promis
 export async function freezeUser(q: Queryable, userId: string, reason: string, now: Date): Promise<void> {
   await q.query(`UPDATE users SET frozen_at = coalesce(frozen_at, $3), frozen_reason = coalesce(frozen_reason, $2) WHERE id = $1`, [userId, reason, now]);
 }
+
+/** A new password hash; a forced reset (breached password) is satisfied by it. */
+export async function setPassword(q: Queryable, userId: string, passwordHash: string, now: Date): Promise<void> {
+  await q.query(`UPDATE users SET password_hash = $2, password_changed_at = $3, must_reset_password = false WHERE id = $1`, [userId, passwordHash, now]);
+}
+
+/**
+ * Switches a verified contact; false when another account took the address or number
+ * meanwhile. A savepoint keeps the caller's transaction usable after the unique violation.
+ */
+export async function setContact(q: Queryable, userId: string, field: 'email' | 'phone', value: string, now: Date): Promise<boolean> {
+  await q.query('SAVEPOINT set_contact');
+  try {
+    await q.query(
+      field === 'email'
+        ? `UPDATE users SET email = $2, email_verified_at = $3 WHERE id = $1`
+        : `UPDATE users SET phone = $2, phone_verified_at = $3 WHERE id = $1`,
+      [userId, value, now],
+    );
+    await q.query('RELEASE SAVEPOINT set_contact');
+    return true;
+  } catch (err) {
+    if ((err as { code?: string }).code !== '23505') throw err;
+    await q.query('ROLLBACK TO SAVEPOINT set_contact');
+    return false;
+  }
+}

@@ -53,7 +53,8 @@ export function authRoutes(d: IdentityDeps, opts: { secureCookies: boolean }): F
         body: signupBody, response: { 202: flowStarted, ...errors },
       },
     }, async (req, reply) => {
-      const r = await startSignup(d, req.body);
+      const r = await startSignup(d, req.body, clientOf(req));
+      if (r.kind === 'limited') throw problem(identityErrors, 'code_send_limit', undefined, retryAfter(r.retryAfterMs));
       if (r.kind === 'invalid_email') throw problem(identityErrors, 'invalid_email');
       if (r.kind === 'invalid_phone') throw problem(identityErrors, 'invalid_phone');
       if (r.kind === 'weak_password') throw problem(identityErrors, 'weak_password', undefined, { reason: r.reason });
@@ -82,7 +83,7 @@ export function authRoutes(d: IdentityDeps, opts: { secureCookies: boolean }): F
     app.post('/v1/signup/:flowId/resend', {
       schema: { tags: ['identity'], summary: 'Send a sign-up code again', params: flowIdParam, body: resendBody, response: { 202: accepted, ...errors } },
     }, async (req, reply) => {
-      const r = await resendSignupCode(d, flowUuid(req.params.flowId), req.body.channel);
+      const r = await resendSignupCode(d, flowUuid(req.params.flowId), req.body.channel, clientOf(req));
       sendOutcome(r);
       return reply.code(202).send({ status: 'sent' as const });
     });
@@ -91,7 +92,7 @@ export function authRoutes(d: IdentityDeps, opts: { secureCookies: boolean }): F
       schema: {
         tags: ['identity'], summary: 'Sign in with an e-mail address or phone number and a password',
         description: 'On a remembered device (send `x-konpay-device`) this opens a session. Anywhere else it answers `second_factor_required` with a flow to finish by SMS, TOTP or a recovery code. Wrong identifier and wrong password get the same answer.',
-        body: loginBody, response: { 200: sessionIssued, 202: secondFactorRequired, ...errors },
+        body: loginBody, response: { 200: sessionIssued, 202: secondFactorRequired, ...errors, 428: problemSchema },
       },
     }, async (req, reply) => {
       const r = await login(d, { ...req.body, deviceCredential: deviceCredentialOf(req) }, clientOf(req));
@@ -109,7 +110,7 @@ export function authRoutes(d: IdentityDeps, opts: { secureCookies: boolean }): F
     app.post('/v1/login/:flowId/sms', {
       schema: { tags: ['identity'], summary: 'Send the login code by SMS to the account\'s verified phone', params: flowIdParam, response: { 202: accepted, ...errors } },
     }, async (req, reply) => {
-      sendOutcome(await sendLoginSms(d, flowUuid(req.params.flowId)));
+      sendOutcome(await sendLoginSms(d, flowUuid(req.params.flowId), clientOf(req)));
       return reply.code(202).send({ status: 'sent' as const });
     });
 
@@ -135,11 +136,12 @@ export function authRoutes(d: IdentityDeps, opts: { secureCookies: boolean }): F
 }
 
 /** Maps a code-sending outcome to its problem, or returns when sent. */
-function sendOutcome(r: { kind: 'sent' } | { kind: 'flow_not_found' } | { kind: 'too_soon'; retryAfterMs: number } | { kind: 'too_many_sends' } | { kind: 'locked' }): void {
+function sendOutcome(r: { kind: 'sent' } | { kind: 'flow_not_found' } | { kind: 'too_soon' | 'limited'; retryAfterMs: number } | { kind: 'too_many_sends' } | { kind: 'locked' }): void {
   switch (r.kind) {
     case 'sent': return;
     case 'flow_not_found': throw problem(identityErrors, 'flow_not_found');
     case 'too_soon': throw problem(identityErrors, 'resend_too_soon', undefined, retryAfter(r.retryAfterMs));
+    case 'limited': throw problem(identityErrors, 'code_send_limit', undefined, retryAfter(r.retryAfterMs));
     case 'too_many_sends': throw problem(identityErrors, 'resend_limit');
     case 'locked': throw problem(identityErrors, 'too_many_attempts');
   }

@@ -150,6 +150,9 @@ describe('GET /dev/outbox in production', () => {
       KONPAY_PASSWORD_PEPPER: newSecret(),
       KONPAY_SIGNING_KEY: newSecret(),
       KONPAY_ENCRYPTION_KEY: newSecret(),
+      // Production refuses the harness's fast hashing settings.
+      ARGON2_MEMORY_KIB: '19456',
+      ARGON2_ITERATIONS: '2',
     }, { worker: false });
   });
   afterAll(() => prod?.stop());

@@ -1,0 +1,55 @@
+/** POST /v1/me/reauthenticate: prove it is you again and get a new, privileged session. */
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { problemSchema } from '../../http/problem.js';
+import { problem } from '../../shared/errors.js';
+import type { IdentityDeps } from '../deps.js';
+import { identityErrors } from '../errors.js';
+import { clientOf, requireSession, setSessionCookies, type AuthDeps } from '../http-auth.js';
+import { commonProblem, retryAfter } from '../recovery/problems.js';
+import { accepted } from '../schemas.js';
+import { reauthenticate, sendReauthSms } from './reauth.js';
+import { reauthBody, reauthenticated } from './schemas.js';
+
+const errors = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 423: problemSchema, 428: problemSchema, 429: problemSchema };
+const security: Record<string, string[]>[] = [{ bearer: [] }, { cookie: [] }];
+
+export function reauthRoutes(d: IdentityDeps, auth: AuthDeps & { privilegedWindowMs: number }): FastifyPluginAsyncZod {
+  return async (app) => {
+    app.addHook('preHandler', requireSession(auth));
+
+    app.post('/v1/me/reauthenticate', {
+      schema: {
+        tags: ['account'], summary: 'Confirm it is you, to change e-mail, phone, password or sign-in methods',
+        description: 'With the password or a second factor. Answers a NEW session (the old token stops working) that may make privileged changes for 5 minutes. Five wrong answers sign the session out.',
+        security, body: reauthBody, response: { 200: reauthenticated, ...errors },
+      },
+    }, async (req, reply) => {
+      const r = await reauthenticate(d, req.auth!, req.body, clientOf(req));
+      switch (r.kind) {
+        case 'reauthenticated': {
+          const s = r.session;
+          if (r.transport === 'cookie') setSessionCookies(reply, s, undefined, auth.secureCookies);
+          return {
+            status: 'reauthenticated' as const,
+            session: r.transport === 'bearer' ? { token: s.token, expiresAt: s.expiresAt.toISOString() } : { expiresAt: s.expiresAt.toISOString(), csrfToken: s.csrfToken },
+            privilegedUntil: new Date(d.clock.now().getTime() + auth.privilegedWindowMs).toISOString(),
+          };
+        }
+        case 'password_wrong': throw problem(identityErrors, 'password_wrong', undefined, { remaining: r.remaining });
+        case 'locked': throw problem(identityErrors, 'reauthentication_locked');
+        case 'wait': throw problem(identityErrors, 'login_throttled', undefined, retryAfter(r.retryAfterMs));
+        case 'proof_of_work_required': throw problem(identityErrors, 'proof_of_work_required');
+        default: throw commonProblem(r);
+      }
+    });
+
+    app.post('/v1/me/reauthenticate/sms', {
+      schema: { tags: ['account'], summary: 'Send a re-authentication code by SMS to your verified phone', security, response: { 202: accepted, ...errors } },
+    }, async (req, reply) => {
+      const r = await sendReauthSms(d, req.auth!, clientOf(req));
+      if (r.kind === 'locked') throw problem(identityErrors, 'reauthentication_locked');
+      if (r.kind !== 'sent') throw commonProblem(r);
+      return reply.code(202).send({ status: 'sent' as const });
+    });
+  };
+}

@@ -1,0 +1,90 @@
+/**
+ * The credential-stuffing guard (ID-5), consulted by login before the password check.
+ *
+ * Counters, each with growing delays (policy.ts): per IP (IPv6 by /64), per account,
+ * per (account, IP), plus the service-wide failure rate that switches proof of work on.
+ *
+ * Invariants, and why:
+ * - Account and (account, IP) attempts are counted *before* the password is checked,
+ *   as failures until a success resets them, in one atomic check-and-count. Counting
+ *   afterwards would let a burst of parallel guesses all pass the check together;
+ *   this way "never more than N" holds across servers.
+ * - A refused attempt counts nowhere, so an attacker hammering a blocked key cannot
+ *   extend its block: every block ends at most `maxDelayMs` after the last attempt
+ *   that was let through. No attacker can make a lock permanent.
+ * - A device that holds a valid device credential for the account is judged only by
+ *   its own (account, IP) counter, apart from strangers' counters: the account, IP and
+ *   global counters, which an attacker can drive, never slow the owner's phone.
+ */
+import type { GuardDecision, LoginAttempt, LoginGuard } from '../deps.js';
+import type { FailureBreaker } from './breaker.js';
+import type { CounterKeys } from './keys.js';
+import type { LoginBackoffs } from './policy.js';
+import type { ProofOfWork } from './pow.js';
+import type { Backoff, CounterStore } from './store.js';
+
+/** A retry hint for the rare race where a key was blocked between our read and our write. */
+const RACE_RETRY_MS = 1000;
+
+export class ThrottleGuard implements LoginGuard {
+  constructor(private readonly o: {
+    store: CounterStore;
+    keys: CounterKeys;
+    backoffs: LoginBackoffs;
+    breaker: FailureBreaker;
+    pow: ProofOfWork;
+  }) {}
+
+  /** The keys that must be open for the attempt, and those it is counted on. */
+  #keys(a: LoginAttempt): { gates: string[]; counted: [string, Backoff][] } {
+    const { keys, backoffs } = this.o;
+    if (a.knownDevice) {
+      const own = keys.loginKnownDevice(a.account, a.ip);
+      return { gates: [own], counted: [[own, backoffs.accountIp]] };
+    }
+    const account = keys.loginAccount(a.account);
+    const pair = keys.loginAccountIp(a.account, a.ip);
+    return { gates: [keys.loginIp(a.ip), account, pair], counted: [[account, backoffs.account], [pair, backoffs.accountIp]] };
+  }
+
+  async #longestWait(keys: readonly string[], now: Date): Promise<number> {
+    const until = await this.o.store.blockedUntil(keys, now);
+    return Math.max(0, ...until.map((d) => (d ? d.getTime() - now.getTime() : 0)));
+  }
+
+  async check(a: LoginAttempt, now: Date): Promise<GuardDecision> {
+    const { gates, counted } = this.#keys(a);
+    // A read first: under attack most attempts are refused here, and a refusal writes nothing.
+    const [wait, breakerOn] = await Promise.all([
+      this.#longestWait(gates, now),
+      a.knownDevice ? false : this.o.breaker.isOn(now),
+    ]);
+    if (wait > 0) return { kind: 'wait', retryAfterMs: wait };
+    if (breakerOn && (await this.o.pow.redeem(a.proofOfWork, now)) !== 'verified') return { kind: 'proof_of_work_required' };
+    for (const [key, backoff] of counted) {
+      const r = await this.o.store.fail(key, now, backoff, 'refuse');
+      if (r.kind === 'blocked') return { kind: 'wait', retryAfterMs: (await this.#longestWait(gates, now)) || RACE_RETRY_MS };
+    }
+    return { kind: 'allow' };
+  }
+
+  async failed(a: LoginAttempt, now: Date): Promise<void> {
+    // Account and (account, IP) were counted by `check`; the address and the service-wide
+    // rate count failures only. The owner's own phone mistyping feeds neither.
+    if (a.knownDevice) return;
+    await Promise.all([
+      this.o.breaker.record(a.ip, now),
+      this.o.store.fail(this.o.keys.loginIp(a.ip), now, this.o.backoffs.ip, 'count'),
+    ]);
+  }
+
+  /**
+   * The right password resets the counters the attempt was counted on. The per-IP count
+   * stays: ten right passwords in a thousand-line list must not wash the address clean.
+   * An owner's login on a known phone does not reset the account counter either, so an
+   * attacker gets no fresh budget each time the owner opens the app.
+   */
+  async succeeded(a: LoginAttempt, _now: Date): Promise<void> {
+    await this.o.store.reset(this.#keys(a).counted.map(([key]) => key));
+  }
+}
