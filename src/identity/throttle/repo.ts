@@ -1,5 +1,5 @@
 /**
- * SQL for the throttle counters (migrations/0004_throttle.sql). Each write is one
+ * SQL for the throttle counters (migrations/0003_throttle.sql). Each write is one
  * upsert, atomic on its row under any isolation level: under READ COMMITTED a
  * concurrent writer waits for the row lock and `ON CONFLICT … WHERE` is judged on the
  * newest row; under SERIALIZABLE the loser gets 40001 and the caller runs it again.
