@@ -16,10 +16,10 @@ import { normaliseIdentifier } from './contact.js';
 import { attemptAccount, type IdentityDeps, type LoginAttempt, type SecondFactorMethod } from './deps.js';
 import { codeSms } from './messages.js';
 import { isBlocklisted } from './password.js';
-import { completeFlow, failFlow, insertFlow, lockFlow, updateFlowData, type FlowRow } from './repo/flows.js';
+import { completeFlow, failFlow, insertFlow, isLive, lockFlow, updateFlowData, type FlowRow } from './repo/flows.js';
 import { findActiveDevice, insertDevice, touchDevice } from './repo/sessions.js';
 import { findUser, findUserByEmail, findUserByPhone, setMustResetPassword, setRestrictedUntil, type UserRow } from './repo/users.js';
-import type { SendLimited } from './otp.js';
+import type { CodeSendResult } from './otp.js';
 import type { ClientInfo, IssuedSession } from './sessions.js';
 
 export const LOGIN_FLOW_MS = 10 * 60_000;
@@ -98,17 +98,12 @@ export async function login(d: IdentityDeps, input: LoginInput, client: ClientIn
   });
 }
 
+/** A live login flow; login flows always name their account. */
 function liveFlow(flow: FlowRow | undefined, now: Date): flow is FlowRow & { user_id: string } {
-  return !!flow && !!flow.user_id && !flow.completed_at && !flow.failed_at && flow.expires_at.getTime() > now.getTime();
+  return isLive(flow, now) && !!flow.user_id;
 }
 
-export type SendLoginSmsResult =
-  | { kind: 'sent' }
-  | { kind: 'flow_not_found' }
-  | { kind: 'too_soon'; retryAfterMs: number }
-  | { kind: 'too_many_sends' }
-  | { kind: 'locked' }
-  | SendLimited;
+export type SendLoginSmsResult = CodeSendResult;
 
 export async function sendLoginSms(d: IdentityDeps, flowId: string, client: ClientInfo): Promise<SendLoginSmsResult> {
   const now = d.clock.now();

@@ -28,6 +28,15 @@ export type SendOutcome =
 
 /** A send refused by the hourly budgets of the destination or the client (ID-3). */
 export type SendLimited = { kind: 'limited'; retryAfterMs: number };
+
+/** What a "send me a code" endpoint can answer, for every flow. */
+export type CodeSendResult =
+  | { kind: 'sent' }
+  | { kind: 'flow_not_found' }
+  | { kind: 'too_soon'; retryAfterMs: number }
+  | { kind: 'too_many_sends' }
+  | { kind: 'locked' }
+  | SendLimited;
 export type SendGate = (to: { channel: 'email' | 'sms'; destination: string }) => Promise<SendDecision>;
 
 export type VerifyOutcome =

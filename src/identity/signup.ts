@@ -12,10 +12,10 @@ import { newUuid } from '../shared/ids.js';
 import { normaliseEmail, normaliseMobile } from './contact.js';
 import type { ClientInfo, IssuedSession } from './sessions.js';
 import type { IdentityDeps } from './deps.js';
-import type { SendGate, SendLimited } from './otp.js';
+import type { CodeSendResult, SendGate, SendLimited } from './otp.js';
 import { alreadyRegisteredEmail, alreadyRegisteredSms, codeEmail, codeSms, type Locale } from './messages.js';
 import { checkPassword, type PasswordProblem } from './password.js';
-import { completeFlow, failFlow, insertFlow, lockFlow, updateFlowData, type FlowRow } from './repo/flows.js';
+import { completeFlow, failFlow, insertFlow, isLive, lockFlow, updateFlowData, type FlowRow } from './repo/flows.js';
 import { insertDevice } from './repo/sessions.js';
 import { findUserByEmail, findUserByPhone, insertUser } from './repo/users.js';
 
@@ -93,17 +93,7 @@ async function sendSmsStep(d: IdentityDeps, q: Queryable, flowId: string, data: 
   return sent;
 }
 
-function liveFlow(flow: FlowRow | undefined, now: Date): flow is FlowRow {
-  return !!flow && !flow.completed_at && !flow.failed_at && flow.expires_at.getTime() > now.getTime();
-}
-
-export type ResendResult =
-  | { kind: 'sent' }
-  | { kind: 'flow_not_found' }
-  | { kind: 'too_soon'; retryAfterMs: number }
-  | { kind: 'too_many_sends' }
-  | { kind: 'locked' }
-  | SendLimited;
+export type ResendResult = CodeSendResult;
 
 export async function resendSignupCode(d: IdentityDeps, flowId: string, channel: 'email' | 'sms', client: ClientInfo): Promise<ResendResult> {
   const now = d.clock.now();
@@ -111,7 +101,7 @@ export async function resendSignupCode(d: IdentityDeps, flowId: string, channel:
   const gate: SendGate = (to) => d.sends.take(to, client.ip, now);
   return withTransaction(d.pool, async (q) => {
     const flow = await lockFlow(q, flowId, 'signup');
-    if (!liveFlow(flow, now)) return { kind: 'flow_not_found' };
+    if (!isLive(flow, now)) return { kind: 'flow_not_found' };
     const data = flow.data as unknown as SignupData;
     const r = channel === 'email' ? await sendEmailStep(d, q, flowId, data, now, gate) : await sendSmsStep(d, q, flowId, data, now, gate);
     return r.kind === 'sent' ? { kind: 'sent' } : r;
@@ -133,7 +123,7 @@ export async function verifySignup(
   const now = d.clock.now();
   return withTransaction(d.pool, async (q): Promise<VerifySignupResult> => {
     const flow = await lockFlow(q, flowId, 'signup');
-    if (!liveFlow(flow, now)) return { kind: 'flow_not_found' };
+    if (!isLive(flow, now)) return { kind: 'flow_not_found' };
     const done = { email: !!flow.data.emailVerified, sms: !!flow.data.smsVerified };
 
     for (const [field, purpose] of [['emailCode', 'email'], ['smsCode', 'sms']] as const) {

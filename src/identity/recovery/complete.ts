@@ -13,13 +13,12 @@ import { withTransaction } from '../../db/tx.js';
 import { newUuid } from '../../shared/ids.js';
 import { changeDetail, recoveredSms } from '../messages.js';
 import { checkPassword, type PasswordProblem } from '../password.js';
-import { completeFlow, failFlow, lockFlow } from '../repo/flows.js';
+import { completeFlow, failFlow, isLive, lockFlow } from '../repo/flows.js';
 import { insertDevice, revokeAllDevices, revokeAllSessions } from '../repo/sessions.js';
 import { findUser, setPassword, setRestrictedUntil } from '../repo/users.js';
 import type { ClientInfo, IssuedSession } from '../sessions.js';
 import type { AccountDeps } from './deps.js';
 import { checkSecondFactor, type FactorMethod, type FactorOutcome } from './second-factor.js';
-import { liveRecovery } from './start.js';
 
 export interface CompleteRecoveryInput {
   method: FactorMethod;
@@ -42,7 +41,7 @@ export async function completeRecovery(d: AccountDeps, flowId: string, input: Co
   // transaction must not hash again. This read outside it (its row lock ends with the
   // statement) is only a preview; the transaction below checks everything again.
   const peek = await lockFlow(d.pool, flowId, 'recovery');
-  if (!liveRecovery(peek, d.clock.now())) return { kind: 'flow_not_found' };
+  if (!isLive(peek, d.clock.now())) return { kind: 'flow_not_found' };
   // Before the policy check: its "contains your e-mail" answer must not help a stranger.
   if (!peek.data.emailVerified || !peek.user_id) return { kind: 'email_not_verified' };
   const owner = await findUser(d.pool, peek.user_id);
@@ -53,7 +52,7 @@ export async function completeRecovery(d: AccountDeps, flowId: string, input: Co
   const now = d.clock.now();
   return withTransaction(d.pool, async (q): Promise<CompleteRecoveryResult> => {
     const flow = await lockFlow(q, flowId, 'recovery');
-    if (!liveRecovery(flow, now) || !flow.user_id) return { kind: 'flow_not_found' };
+    if (!isLive(flow, now) || !flow.user_id) return { kind: 'flow_not_found' };
     if (!flow.data.emailVerified) return { kind: 'email_not_verified' };
     const user = (await findUser(q, flow.user_id, { lock: true }))!;
 

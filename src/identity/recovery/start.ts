@@ -14,7 +14,7 @@ import { normaliseIdentifier } from '../contact.js';
 import type { IdentityDeps, SecondFactorMethod } from '../deps.js';
 import { codeEmail, codeSms } from '../messages.js';
 import type { SendGate, SendLimited } from '../otp.js';
-import { failFlow, insertFlow, lockFlow, updateFlowData, type FlowRow } from '../repo/flows.js';
+import { failFlow, insertFlow, isLive, lockFlow, updateFlowData } from '../repo/flows.js';
 import { findUser, findUserByEmail, findUserByPhone } from '../repo/users.js';
 import type { ClientInfo } from '../sessions.js';
 
@@ -45,9 +45,6 @@ export async function startRecovery(d: IdentityDeps, identifier: string, client:
   return { kind: 'started', flowId, expiresInMs: RECOVERY_FLOW_MS };
 }
 
-export function liveRecovery(flow: FlowRow | undefined, now: Date): flow is FlowRow {
-  return !!flow && !flow.completed_at && !flow.failed_at && flow.expires_at.getTime() > now.getTime();
-}
 
 export type VerifyRecoveryEmailResult =
   | { kind: 'email_verified'; methods: SecondFactorMethod[] }
@@ -61,7 +58,7 @@ export async function verifyRecoveryEmail(d: IdentityDeps, flowId: string, code:
   const now = d.clock.now();
   return withTransaction(d.pool, async (q): Promise<VerifyRecoveryEmailResult> => {
     const flow = await lockFlow(q, flowId, 'recovery');
-    if (!liveRecovery(flow, now)) return { kind: 'flow_not_found' };
+    if (!isLive(flow, now)) return { kind: 'flow_not_found' };
     if (!flow.data.emailVerified) {
       const r = await d.codes.verify(q, flowId, 'email', code, now);
       if (r.kind === 'not_sent') return { kind: 'code_not_sent' };
@@ -94,7 +91,7 @@ export async function sendRecoverySms(d: IdentityDeps, flowId: string, client: C
   const gate: SendGate = (to) => d.sends.take(to, client.ip, now);
   return withTransaction(d.pool, async (q): Promise<SendRecoverySmsResult> => {
     const flow = await lockFlow(q, flowId, 'recovery');
-    if (!liveRecovery(flow, now)) return { kind: 'flow_not_found' };
+    if (!isLive(flow, now)) return { kind: 'flow_not_found' };
     if (!flow.data.emailVerified || !flow.user_id) return { kind: 'email_not_verified' };
     const user = (await findUser(q, flow.user_id))!;
     const sent = await d.codes.send(q, flowId, 'sms', now, gate);

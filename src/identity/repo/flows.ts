@@ -15,6 +15,11 @@ export interface FlowRow {
   failed_at: Date | null;
 }
 
+/** Neither finished, failed nor expired: the only state in which a flow takes a step. */
+export function isLive(flow: FlowRow | undefined, now: Date): flow is FlowRow {
+  return !!flow && !flow.completed_at && !flow.failed_at && flow.expires_at.getTime() > now.getTime();
+}
+
 export async function insertFlow(q: Queryable, f: { id: string; kind: FlowKind; userId: string | null; data: Record<string, unknown>; now: Date; expiresAt: Date }): Promise<void> {
   await q.query(
     `INSERT INTO auth_flows (id, kind, user_id, data, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)`,

@@ -12,6 +12,7 @@ import {
   accepted, flowIdParam, flowStarted, loginBody, loginVerifyBody, resendBody, secondFactorRequired, sessionIssued,
   signupBody, signupPending, signupVerifyBody,
 } from '../schemas.js';
+import type { CodeSendResult } from '../otp.js';
 import type { IssuedSession } from '../sessions.js';
 import { resendSignupCode, startSignup, verifySignup } from '../signup.js';
 
@@ -136,7 +137,7 @@ export function authRoutes(d: IdentityDeps, opts: { secureCookies: boolean }): F
 }
 
 /** Maps a code-sending outcome to its problem, or returns when sent. */
-function sendOutcome(r: { kind: 'sent' } | { kind: 'flow_not_found' } | { kind: 'too_soon' | 'limited'; retryAfterMs: number } | { kind: 'too_many_sends' } | { kind: 'locked' }): void {
+function sendOutcome(r: CodeSendResult): void {
   switch (r.kind) {
     case 'sent': return;
     case 'flow_not_found': throw problem(identityErrors, 'flow_not_found');
