@@ -1,0 +1,44 @@
+/**
+ * The chart of accounts. Customer wallets are credit-normal and can never be overdrawn;
+ * the others are the service's own books:
+ *
+ * | code                  | what it holds                                                  |
+ * | wallet:<user>         | a customer's prepaid balance (a liability of Konpay to them)  |
+ * | card_clearing         | money the card network owes us for captured top-ups            |
+ * | store_cash:<store>    | cash a store took at the register for top-ups                  |
+ * | merchant_payable:<m>  | what we owe a merchant for payments, until the payout         |
+ * | fee_revenue           | our fees                                                       |
+ * | compensation          | refunds of unauthorised use (OPS-3), paid from our funds      |
+ * | chargeback_loss       | top-ups the card network took back after they were spent      |
+ */
+import type { Queryable } from '../../db/pool.js';
+import { newUuid } from '../../shared/ids.js';
+import { findAccountByCode, insertAccountIfAbsent, type AccountKind, type AccountRow } from './repo.js';
+
+export const SYSTEM_ACCOUNTS = ['card_clearing', 'fee_revenue', 'compensation', 'chargeback_loss'] as const;
+
+/** The account with this code, created on first use (concurrent first uses are safe). */
+export async function ensureAccount(q: Queryable, code: string, kind: AccountKind, userId: string | null, now: Date): Promise<AccountRow> {
+  const found = await findAccountByCode(q, code);
+  if (found) return found;
+  await insertAccountIfAbsent(q, { id: newUuid(), code, kind, userId, noOverdraft: kind === 'wallet', now });
+  return (await findAccountByCode(q, code))!;
+}
+
+export function walletCode(userId: string): string {
+  return `wallet:${userId}`;
+}
+
+export function ensureWallet(q: Queryable, userId: string, now: Date): Promise<AccountRow> {
+  return ensureAccount(q, walletCode(userId), 'wallet', userId, now);
+}
+
+/** Balance as the customer sees it: posted credits minus posted debits. */
+export function balanceOf(a: AccountRow): number {
+  return a.credits_posted - a.debits_posted;
+}
+
+/** What can be spent now: the balance less what pending spends have reserved. */
+export function availableOf(a: AccountRow): number {
+  return a.credits_posted - a.debits_posted - a.debits_pending;
+}
