@@ -1,0 +1,71 @@
+/**
+ * Idempotent execution of money-moving requests (WAL-2), after Stripe's rules: the first
+ * answer for a key is kept 24 h and replayed for retries with the same request; the same
+ * key with a different request is refused; a retry arriving while the first is still
+ * running is told to come back.
+ *
+ * The key is claimed in a transaction of its own; the answer is recorded inside the
+ * business transaction, so a crash leaves either the movement and its answer, or
+ * neither (and the claim is taken over once its lock lapses).
+ */
+import type pg from 'pg';
+import type { PoolClient } from '../db/pool.js';
+import { withTransaction } from '../db/tx.js';
+import type { Clock } from '../shared/clock.js';
+import { sha256 } from '../shared/crypto.js';
+import { claimKey, completeKey, releaseKey } from './repo.js';
+
+export const REPLAY_WINDOW_MS = 24 * 3_600_000;
+export const LOCK_MS = 60_000;
+
+export interface Answer {
+  status: number;
+  body: unknown;
+}
+
+export type IdempotentResult =
+  | ({ kind: 'fresh' } & Answer)
+  | ({ kind: 'replayed' } & Answer)
+  | { kind: 'key_reused' }
+  | { kind: 'in_progress' };
+
+/** JSON with object keys sorted, so `{a,b}` and `{b,a}` are the same request. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+export function requestDigest(method: string, route: string, body: unknown): Buffer {
+  return sha256(`${method.toUpperCase()} ${route}\n${canonicalJson(body ?? null)}`);
+}
+
+export class Idempotency {
+  constructor(private readonly pool: pg.Pool, private readonly clock: Clock) {}
+
+  async execute(scope: string, key: string, digest: Buffer, fn: (q: PoolClient) => Promise<Answer>): Promise<IdempotentResult> {
+    const now = this.clock.now();
+    const { claimed, row } = await withTransaction(this.pool, (q) =>
+      claimKey(q, { scope, key, digest, now, lockMs: LOCK_MS, windowMs: REPLAY_WINDOW_MS }));
+    if (!claimed) {
+      if (!row.request_digest.equals(digest)) return { kind: 'key_reused' };
+      if (row.state === 'started') return { kind: 'in_progress' };
+      return { kind: 'replayed', status: row.response_status!, body: row.response_body };
+    }
+    try {
+      const answer = await withTransaction(this.pool, async (q) => {
+        const a = await fn(q);
+        await completeKey(q, scope, key, a.status, a.body);
+        return a;
+      });
+      return { kind: 'fresh', ...answer };
+    } catch (err) {
+      // Nothing was committed: free the key so the client's retry runs the request again.
+      await releaseKey(this.pool, scope, key).catch(() => {});
+      throw err;
+    }
+  }
+}

@@ -1,0 +1,59 @@
+/** SQL for idempotency keys. */
+import type { Queryable } from '../db/pool.js';
+
+export interface KeyRow {
+  scope: string;
+  key: string;
+  request_digest: Buffer;
+  state: 'started' | 'done';
+  locked_until: Date;
+  response_status: number | null;
+  response_body: unknown;
+  created_at: Date;
+}
+
+/**
+ * Claims a key: inserts it, or takes over a row that expired (older than the replay
+ * window) or whose holder abandoned it (a crash before its transaction committed).
+ * Returns the row as it stands after the attempt and whether this call holds it.
+ */
+export async function claimKey(
+  q: Queryable, k: { scope: string; key: string; digest: Buffer; now: Date; lockMs: number; windowMs: number },
+): Promise<{ claimed: boolean; row: KeyRow }> {
+  const inserted = await q.query<KeyRow>(
+    `INSERT INTO idempotency_keys (scope, key, request_digest, state, locked_until, created_at)
+     VALUES ($1, $2, $3, 'started', $4::timestamptz + make_interval(secs => $5::float8 / 1000), $4)
+     ON CONFLICT (scope, key) DO UPDATE
+        SET request_digest = EXCLUDED.request_digest, state = 'started', locked_until = EXCLUDED.locked_until,
+            response_status = NULL, response_body = NULL, created_at = EXCLUDED.created_at
+      WHERE idempotency_keys.created_at <= $4::timestamptz - make_interval(secs => $6::float8 / 1000)
+         OR (idempotency_keys.state = 'started' AND idempotency_keys.locked_until <= $4
+             AND idempotency_keys.request_digest = EXCLUDED.request_digest)
+     RETURNING *`,
+    [k.scope, k.key, k.digest, k.now, k.lockMs, k.windowMs],
+  );
+  if (inserted.rows[0]) return { claimed: true, row: inserted.rows[0] };
+  const existing = await q.query<KeyRow>(`SELECT * FROM idempotency_keys WHERE scope = $1 AND key = $2`, [k.scope, k.key]);
+  return { claimed: false, row: existing.rows[0]! };
+}
+
+/** Records the answer; runs inside the business transaction. */
+export async function completeKey(q: Queryable, scope: string, key: string, status: number, body: unknown): Promise<void> {
+  await q.query(
+    `UPDATE idempotency_keys SET state = 'done', response_status = $3, response_body = $4 WHERE scope = $1 AND key = $2`,
+    [scope, key, status, JSON.stringify(body)],
+  );
+}
+
+/** Lets the key be used again (the request failed before anything was recorded). */
+export async function releaseKey(q: Queryable, scope: string, key: string): Promise<void> {
+  await q.query(`DELETE FROM idempotency_keys WHERE scope = $1 AND key = $2 AND state = 'started'`, [scope, key]);
+}
+
+export async function deleteOlderThan(q: Queryable, before: Date, limit: number): Promise<number> {
+  const res = await q.query(
+    `DELETE FROM idempotency_keys WHERE (scope, key) IN (SELECT scope, key FROM idempotency_keys WHERE created_at < $1 LIMIT $2)`,
+    [before, limit],
+  );
+  return res.rowCount ?? 0;
+}
