@@ -9,6 +9,7 @@ import { isIP } from 'node:net';
 import { deepFreeze } from './shared/freeze.js';
 import type { ThrottleSettings } from './identity/throttle/policy.js';
 import { loadOrCreateSecrets, parseSecret, type Secrets } from './secrets.js';
+import type { Limits } from './wallet/limits.js';
 
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
@@ -64,6 +65,16 @@ export const envSchema = z.object({
   SESSION_ABSOLUTE_HOURS: int(1, 24 * 365).default(24 * 30),
   PRIVILEGED_WINDOW_SECONDS: int(30, 3600).default(300),
   RESTRICTED_MODE_HOURS: int(0, 24 * 30).default(24),
+  LIMIT_CARD_TOPUP_MIN_YEN: int(1, 10_000_000).default(1000),
+  LIMIT_CARD_TOPUP_MAX_YEN: int(1, 10_000_000).default(30_000),
+  LIMIT_CARD_TOPUP_24H_YEN: int(1, 100_000_000).default(50_000),
+  LIMIT_CARD_TOPUP_30D_YEN: int(1, 1_000_000_000).default(200_000),
+  LIMIT_CASH_TOPUP_STEP_YEN: int(1, 100_000).default(1000),
+  LIMIT_CASH_TOPUP_MAX_YEN: int(1, 10_000_000).default(49_000),
+  LIMIT_BALANCE_MAX_YEN: int(1, 1_000_000_000).default(100_000),
+  LIMIT_PAYMENT_MAX_YEN: int(1, 10_000_000).default(50_000),
+  LIMIT_PAYMENT_24H_YEN: int(1, 100_000_000).default(100_000),
+  LIMIT_RESTRICTED_PAYMENT_24H_YEN: int(0, 10_000_000).default(5000),
   KONPAY_PASSWORD_PEPPER: z.string().optional(),
   KONPAY_SIGNING_KEY: z.string().optional(),
   KONPAY_ENCRYPTION_KEY: z.string().optional(),
@@ -103,6 +114,8 @@ export interface Config {
     /** Cooling-off after recovery, a new device or a contact change (ID-10). */
     readonly restrictedModeMs: number;
   };
+  /** Wallet limits (WAL-5) and the restricted-mode cap (ID-10), in yen. */
+  readonly limits: Limits;
   /** Counters live in Redis when set, else in PostgreSQL. */
   readonly redisUrl: string | undefined;
   /** Proxies whose X-Forwarded-For is believed (IPs or CIDRs). */
@@ -195,6 +208,13 @@ export async function loadConfig(source: Record<string, string | undefined>): Pr
       sessionAbsoluteMs: e.SESSION_ABSOLUTE_HOURS * 3_600_000,
       privilegedWindowMs: e.PRIVILEGED_WINDOW_SECONDS * 1000,
       restrictedModeMs: e.RESTRICTED_MODE_HOURS * 3_600_000,
+    },
+    limits: {
+      cardTopup: { min: e.LIMIT_CARD_TOPUP_MIN_YEN, max: e.LIMIT_CARD_TOPUP_MAX_YEN, per24h: e.LIMIT_CARD_TOPUP_24H_YEN, per30d: e.LIMIT_CARD_TOPUP_30D_YEN },
+      cashTopup: { step: e.LIMIT_CASH_TOPUP_STEP_YEN, max: e.LIMIT_CASH_TOPUP_MAX_YEN },
+      balanceMax: e.LIMIT_BALANCE_MAX_YEN,
+      payment: { max: e.LIMIT_PAYMENT_MAX_YEN, per24h: e.LIMIT_PAYMENT_24H_YEN },
+      restrictedPaymentsPer24h: e.LIMIT_RESTRICTED_PAYMENT_24H_YEN,
     },
     redisUrl: e.REDIS_URL,
     trustedProxies: csv(e.TRUSTED_PROXIES),

@@ -26,6 +26,7 @@ import { secretValues } from './secrets.js';
 import { systemRoutes } from './system/routes.js';
 import { type IdentityDeps, type LoginGuard, type SecondFactors } from './identity/deps.js';
 import { identityErrors } from './identity/errors.js';
+import { idempotencyErrors } from './idempotency/errors.js';
 import { SecurityEvents } from './identity/events.js';
 import { OneTimeCodes } from './identity/otp.js';
 import { argon2Hasher, type PasswordHasher } from './identity/password.js';
@@ -52,7 +53,7 @@ import { secretBytes } from './secrets.js';
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 /** Every module's closed error table; `/problems` documents exactly these. */
-export const ERROR_MODULES = [httpErrors, identityErrors] as const;
+export const ERROR_MODULES = [httpErrors, identityErrors, idempotencyErrors] as const;
 
 export interface Konpay {
   readonly app: App;
@@ -124,7 +125,7 @@ export async function startKonpay(config: Config, opts: StartOptions = {}): Prom
     sessions: new Sessions({ idleMs: config.identity.sessionIdleMs, absoluteMs: config.identity.sessionAbsoluteMs }, signingKey),
     devices: new DeviceCredentials(signingKey),
     events: new SecurityEvents(notifier, config.http.publicUrl),
-    factors: opts.factors ?? storedSecondFactors(factorKeys),
+    factors: opts.factors ?? storedSecondFactors(factorKeys, { rp: relyingPartyOf(config.http.publicUrl), logger }),
     guard: opts.guard ?? throttle.guard,
     sends: throttle.sends,
     restrictedModeMs: config.identity.restrictedModeMs,

@@ -1,5 +1,6 @@
 /** What the identity use cases need, built once by the composition root. */
 import type pg from 'pg';
+import type { AuthenticationResponseJSON, PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
 import type { Notifier } from '../notify/notifier.js';
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
@@ -12,11 +13,21 @@ import type { Queryable } from '../db/pool.js';
 
 export type SecondFactorMethod = 'sms' | 'totp' | 'recovery_code' | 'passkey';
 
-/** TOTP and recovery codes, checked inside the login or recovery transaction. */
+/** A passkey's signed answer to a challenge, as navigator.credentials.get() returns it. */
+export type PasskeyAssertion = AuthenticationResponseJSON;
+
+/** TOTP, recovery codes and passkeys, checked inside the login or recovery transaction. */
 export interface SecondFactors {
   /** The methods besides SMS this account has set up. */
   methods(q: Queryable, userId: string): Promise<SecondFactorMethod[]>;
   verify(q: Queryable, userId: string, method: 'totp' | 'recovery_code', code: string, now: Date): Promise<'ok' | 'wrong' | 'unavailable'>;
+  /**
+   * A fresh challenge and the options naming only this account's passkeys; undefined when
+   * it has none. The caller keeps the challenge on its own flow, which binds it there.
+   */
+  passkeyOptions(q: Queryable, userId: string): Promise<{ challenge: string; options: PublicKeyCredentialRequestOptionsJSON } | undefined>;
+  /** Checks an assertion by one of this account's passkeys for `challenge`, and records the use. */
+  verifyPasskey(q: Queryable, userId: string, response: PasskeyAssertion, challenge: string, now: Date): Promise<'ok' | 'wrong' | 'cloned'>;
 }
 
 export interface LoginAttempt {
@@ -65,6 +76,8 @@ export const allowAllSends: SendGuard = { take: async () => ({ kind: 'allow' }) 
 export const noSecondFactors: SecondFactors = {
   methods: async () => [],
   verify: async () => 'unavailable',
+  passkeyOptions: async () => undefined,
+  verifyPasskey: async () => 'wrong',
 };
 
 export interface IdentityDeps {

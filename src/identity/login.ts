@@ -1,7 +1,8 @@
 /**
  * Login (ID-4, ID-5, ID-6). A password alone opens a session only on a device that
  * completed a second factor before (it holds a valid device credential). Anywhere else
- * the password opens a login flow that needs SMS, TOTP or a recovery code; passing it
+ * the password opens a login flow that needs SMS, TOTP, a recovery code or a passkey
+ * (passkey-step.ts); passing it
  * remembers the new device, puts the account in restricted mode for a day (ID-10) and
  * tells the customer (ID-13).
  *
@@ -13,8 +14,9 @@ import type { Queryable } from '../db/pool.js';
 import { withTransaction } from '../db/tx.js';
 import { newUuid } from '../shared/ids.js';
 import { normaliseIdentifier } from './contact.js';
-import { attemptAccount, type IdentityDeps, type LoginAttempt, type SecondFactorMethod } from './deps.js';
+import { attemptAccount, type IdentityDeps, type LoginAttempt, type PasskeyAssertion, type SecondFactorMethod } from './deps.js';
 import { codeSms } from './messages.js';
+import { checkPasskey, offerPasskey, type PasskeyStepOptions } from './passkey-step.js';
 import { isBlocklisted } from './password.js';
 import { completeFlow, failFlow, insertFlow, isLive, lockFlow, updateFlowData, type FlowRow } from './repo/flows.js';
 import { findActiveDevice, insertDevice, touchDevice } from './repo/sessions.js';
@@ -119,9 +121,28 @@ export async function sendLoginSms(d: IdentityDeps, flowId: string, client: Clie
   });
 }
 
+export type LoginPasskeyOptionsResult = ({ kind: 'options' } & PasskeyStepOptions) | { kind: 'factor_unavailable' } | { kind: 'flow_not_found' };
+
+/** Options for finishing the login with one of the account's passkeys; a new call replaces the previous challenge. */
+export async function loginPasskeyOptions(d: IdentityDeps, flowId: string): Promise<LoginPasskeyOptionsResult> {
+  const now = d.clock.now();
+  return withTransaction(d.pool, async (q): Promise<LoginPasskeyOptionsResult> => {
+    const flow = await lockFlow(q, flowId, 'login');
+    if (!liveFlow(flow, now)) return { kind: 'flow_not_found' };
+    const offered = await offerPasskey(d, q, flow, flow.user_id, now);
+    return offered ? { kind: 'options', ...offered } : { kind: 'factor_unavailable' };
+  });
+}
+
+export type LoginFactor =
+  | { method: 'sms' | 'totp' | 'recovery_code'; code: string }
+  | { method: 'passkey'; response: PasskeyAssertion };
+
 export type CompleteLoginResult =
   | { kind: 'authenticated'; userId: string; session: IssuedSession; deviceId: string; deviceCredential: string; mustResetPassword: boolean; restrictedUntil: Date }
   | { kind: 'wrong'; remaining: number }
+  | { kind: 'passkey_invalid'; remaining: number }
+  | { kind: 'passkey_cloned'; remaining: number }
   | { kind: 'expired' }
   | { kind: 'code_not_sent' }
   | { kind: 'factor_unavailable' }
@@ -130,7 +151,7 @@ export type CompleteLoginResult =
 
 export async function completeLogin(
   d: IdentityDeps, flowId: string,
-  input: { method: 'sms' | 'totp' | 'recovery_code'; code: string; deviceLabel: string; transport: 'cookie' | 'bearer' },
+  input: LoginFactor & { deviceLabel: string; transport: 'cookie' | 'bearer' },
   client: ClientInfo,
 ): Promise<CompleteLoginResult> {
   const now = d.clock.now();
@@ -147,22 +168,37 @@ export async function completeLogin(
       }
       if (r.kind === 'not_sent') return { kind: 'code_not_sent' };
       if (r.kind !== 'verified') return r;
+    } else if (input.method === 'passkey') {
+      const r = await checkPasskey(d, q, flow, user.id, input.response, now);
+      if (r.verdict !== 'ok') {
+        const left = await countFailure(q, r.flow, now);
+        if (left === undefined) return { kind: 'too_many_attempts' };
+        return { kind: r.verdict === 'cloned' ? 'passkey_cloned' : 'passkey_invalid', remaining: left };
+      }
     } else {
       const r = await d.factors.verify(q, user.id, input.method, input.code, now);
       if (r === 'unavailable') return { kind: 'factor_unavailable' };
       if (r === 'wrong') {
-        // TOTP and recovery codes share the flow's budget of wrong entries.
-        const failures = Number(flow.data.failures ?? 0) + 1;
-        if (failures >= MAX_FACTOR_FAILURES) {
-          await failFlow(q, flowId, now);
-          return { kind: 'too_many_attempts' };
-        }
-        await updateFlowData(q, flowId, { ...flow.data, failures });
-        return { kind: 'wrong', remaining: MAX_FACTOR_FAILURES - failures };
+        const left = await countFailure(q, flow, now);
+        return left === undefined ? { kind: 'too_many_attempts' } : { kind: 'wrong', remaining: left };
       }
     }
     return finishLogin(d, q, flowId, user, input, client, now);
   });
+}
+
+/**
+ * TOTP, recovery codes and passkeys share the flow's budget of wrong entries (they have
+ * no counter of their own). Answers the tries left, or undefined once the flow has ended.
+ */
+async function countFailure(q: Queryable, flow: FlowRow, now: Date): Promise<number | undefined> {
+  const failures = Number(flow.data.failures ?? 0) + 1;
+  if (failures >= MAX_FACTOR_FAILURES) {
+    await failFlow(q, flow.id, now);
+    return undefined;
+  }
+  await updateFlowData(q, flow.id, { ...flow.data, failures });
+  return MAX_FACTOR_FAILURES - failures;
 }
 
 async function finishLogin(

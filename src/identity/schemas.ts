@@ -1,5 +1,6 @@
 /** Request and response contracts of the identity API; each drives validation, types and OpenAPI. */
 import { z } from 'zod';
+import { assertionResponse, exampleAssertion } from './factors/webauthn-schemas.js';
 
 export const flowIdParam = z.object({ flowId: z.string().regex(/^flw_[0-9a-f]{32}$/).describe('Flow id (`flw_…`)') });
 const code = z.string().min(1).max(64);
@@ -36,12 +37,19 @@ export const loginBody = z.object({
   transport,
 }).strict().meta({ examples: [{ identifier: 'hanako@example.jp', password: 'tsuki no usagi mochi 2026', transport: 'bearer' }] });
 
-export const loginVerifyBody = z.object({
-  method: z.enum(['sms', 'totp', 'recovery_code']),
-  code,
-  deviceLabel,
-  transport,
-}).strict().meta({ examples: [{ method: 'sms', code: '104857', deviceLabel: 'Work laptop', transport: 'bearer' }] });
+/** A code (SMS, TOTP, recovery code) or a passkey's assertion, told apart by `method`. */
+export const loginVerifyBody = z.discriminatedUnion('method', [
+  z.object({ method: z.enum(['sms', 'totp', 'recovery_code']), code, deviceLabel, transport }).strict(),
+  z.object({
+    method: z.literal('passkey'),
+    response: assertionResponse.describe('The answer to the options of POST /v1/login/{flowId}/passkey/options'),
+    deviceLabel,
+    transport,
+  }).strict(),
+]).meta({ examples: [
+  { method: 'sms', code: '104857', deviceLabel: 'Work laptop', transport: 'bearer' },
+  { method: 'passkey', response: exampleAssertion, deviceLabel: 'Work laptop', transport: 'bearer' },
+] });
 
 export const sessionIssued = z.object({
   status: z.literal('authenticated'),

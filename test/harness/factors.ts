@@ -59,3 +59,12 @@ export async function passkeyLoginOptions(t: TestKonpay, identifier?: string): P
   expect(res.statusCode, res.body).toBe(200);
   return res.json() as { flowId: string; options: RequestOptionsLike };
 }
+
+export type FlowPasskeyOptions = RequestOptionsLike & { allowCredentials?: { id: string }[]; userVerification?: string };
+
+/** Passkey options of a login flow (`/v1/login/{id}`) or recovery flow (`/v1/recovery/{id}`), answered 200. */
+export async function flowPasskeyOptions(t: TestKonpay, flowPath: string): Promise<FlowPasskeyOptions> {
+  const res = await api(t)('POST', `${flowPath}/passkey/options`);
+  expect(res.statusCode, res.body).toBe(200);
+  return (res.json() as { options: FlowPasskeyOptions }).options;
+}

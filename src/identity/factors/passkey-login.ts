@@ -5,8 +5,7 @@
  * counts as both factors and cannot be phished the way 7pay's passwords and SMS were.
  */
 import {
-  generateAuthenticationOptions, verifyAuthenticationResponse,
-  type AuthenticationResponseJSON, type PublicKeyCredentialRequestOptionsJSON,
+  generateAuthenticationOptions, type AuthenticationResponseJSON, type PublicKeyCredentialRequestOptionsJSON,
 } from '@simplewebauthn/server';
 import type { PoolClient } from '../../db/pool.js';
 import { withTransaction } from '../../db/tx.js';
@@ -16,10 +15,11 @@ import { normaliseIdentifier } from '../contact.js';
 import { findActiveDevice, insertDevice, touchDevice } from '../repo/sessions.js';
 import { findUser, findUserByEmail, findUserByPhone, type UserRow } from '../repo/users.js';
 import type { ClientInfo, IssuedSession } from '../sessions.js';
-import { CHALLENGE_TTL_MS, openChallenge, takeChallenge, userHandleOf } from './challenges.js';
+import { acceptAssertion } from './assertion.js';
+import { CHALLENGE_TTL_MS, openChallenge, takeChallenge } from './challenges.js';
 import type { FactorDeps } from './deps.js';
 import type { PasskeyOptions } from './passkeys.js';
-import { findPasskey, listPasskeys, lockPasskey, recordPasskeyUse, type PasskeyRow } from './repo.js';
+import { findPasskey, listPasskeys, lockPasskey } from './repo.js';
 
 /**
  * Options for navigator.credentials.get(). Without an identifier: usernameless, the
@@ -76,35 +76,11 @@ export async function completePasskeyLogin(d: FactorDeps, flowId: string, input:
     const user = (await findUser(q, found.user_id, { lock: true }))!;
     const passkey = await lockPasskey(q, found.id);
     if (!passkey) return { kind: 'invalid' };
-    const handle = input.response.response.userHandle;
-    if (handle && handle !== Buffer.from(userHandleOf(user.id)).toString('base64url')) return { kind: 'invalid' };
-
-    const v = await verifyAssertion(d, input.response, flow.challenge, passkey);
-    if (!v) return { kind: 'invalid' };
-    // WebAuthn §6.1.1: a counter that did not move forward means a second copy of the
-    // key exists somewhere. Checked only after the signature proved the key was used.
-    if ((passkey.counter > 0 || v.newCounter > 0) && v.newCounter <= passkey.counter) {
-      d.logger.warn({ userId: user.id, passkeyId: passkey.id, stored: passkey.counter, presented: v.newCounter }, 'passkey counter went backwards: possible cloned authenticator');
-      return { kind: 'cloned' };
-    }
-    if (!(await recordPasskeyUse(q, passkey.id, v.newCounter, v.credentialBackedUp, now))) return { kind: 'cloned' };
+    const verdict = await acceptAssertion(d, q, passkey, input.response, flow.challenge, now);
+    if (verdict !== 'ok') return { kind: verdict };
     if (user.frozen_at) return { kind: 'account_frozen' };
     return issueSession(d, q, user, device, input, client, now);
   });
-}
-
-async function verifyAssertion(d: FactorDeps, response: AuthenticationResponseJSON, challenge: string, passkey: PasskeyRow) {
-  try {
-    const v = await verifyAuthenticationResponse({
-      response, expectedChallenge: challenge, expectedOrigin: d.rp.origin, expectedRPID: d.rp.id, requireUserVerification: true,
-      // Counter 0 turns the library's own counter check off: ours runs after it with a
-      // distinct outcome (a clone is not the same as a forged or mistaken response).
-      credential: { id: passkey.id, publicKey: new Uint8Array(passkey.public_key), counter: 0, transports: passkey.transports },
-    });
-    return v.verified ? v.authenticationInfo : undefined;
-  } catch {
-    return undefined; // the library refuses by throwing: a wrong challenge, origin, RP ID, flag or signature
-  }
 }
 
 async function issueSession(

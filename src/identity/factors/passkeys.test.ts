@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, signUp } from '../../../test/harness/customer.js';
-import { addPasskey, api, passkeyLoginOptions } from '../../../test/harness/factors.js';
+import { addPasskey, api, flowPasskeyOptions, passkeyLoginOptions, startNewDeviceLogin } from '../../../test/harness/factors.js';
 import { startTestKonpay, type TestKonpay } from '../../../test/harness/konpay.js';
 import { SoftAuthenticator, type CreationOptionsLike } from '../../../test/harness/webauthn.js';
 import { ManualClock } from '../../shared/clock.js';
@@ -136,5 +136,44 @@ describe('passkey login (ID-4, ID-11)', () => {
     const body = res.json() as Session;
     expect(body.deviceCredential).toBeUndefined();
     expect((await eventsOf(body.session.token)).map((e) => e.kind)).not.toContain('new_device_login');
+  });
+});
+
+describe('a passkey as the second factor of a password login (ID-4, ID-11)', () => {
+  it('finishes a new-device login like the other factors: device remembered, restricted mode, notice', async () => {
+    const who = await signUp(t);
+    const authr = await addPasskey(t, who);
+    const { flowId, methods } = await startNewDeviceLogin(t, who);
+    expect(methods).toEqual(['sms', 'passkey']);
+    const options = await flowPasskeyOptions(t, `/v1/login/${flowId}`);
+    expect(options).toMatchObject({ rpId: 'localhost', userVerification: 'required' });
+    expect(options.allowCredentials!.map((c) => c.id)).toEqual([authr.id]);
+
+    const res = await call('POST', `/v1/login/${flowId}/verify`, { method: 'passkey', response: authr.authenticate(options), deviceLabel: 'Work laptop' });
+    expect(res.statusCode, res.body).toBe(200);
+    const body = res.json() as Session;
+    expect(body).toMatchObject({ status: 'authenticated', userId: who.userId, mustResetPassword: false });
+    expect(new Date(body.restrictedUntil!).getTime()).toBe(clock.now().getTime() + 24 * 3_600_000);
+    expect((await eventsOf(body.session.token))[0]).toMatchObject({ kind: 'new_device_login', details: { method: 'passkey', device: 'Work laptop' } });
+    const pw = await call('POST', '/v1/login', { identifier: who.email, password: who.password }, { 'x-konpay-device': body.deviceCredential! });
+    expect(pw.statusCode).toBe(200);
+    expect((await t.db.pool.query(`SELECT counter FROM passkeys WHERE id = $1`, [authr.id])).rows[0]).toEqual({ counter: authr.counter });
+  });
+
+  it('offers no passkey options to an account without one', async () => {
+    const who = await signUp(t);
+    const { flowId, methods } = await startNewDeviceLogin(t, who);
+    expect(methods).toEqual(['sms']);
+    expect((await call('POST', `/v1/login/${flowId}/passkey/options`)).json()).toMatchObject({ status: 400, code: 'factor_unavailable' });
+  });
+
+  it('lets the challenge live 5 minutes', async () => {
+    const who = await signUp(t);
+    const authr = await addPasskey(t, who);
+    const { flowId } = await startNewDeviceLogin(t, who);
+    const options = await flowPasskeyOptions(t, `/v1/login/${flowId}`);
+    clock.advance(5 * 60_000 + 1_000);
+    const res = await call('POST', `/v1/login/${flowId}/verify`, { method: 'passkey', response: authr.authenticate(options) });
+    expect(res.json()).toMatchObject({ status: 400, code: 'passkey_invalid', remaining: 4 });
   });
 });

@@ -1,13 +1,12 @@
 /** Contracts of the second-factor endpoints; each drives validation, types and OpenAPI. */
 import { z } from 'zod';
 import { deviceLabel, transport } from '../schemas.js';
+import {
+  assertionResponse, b64url, credentialId, descriptor, exampleAssertion, exampleClientData, exampleCredentialId, extensionResults, requestOptions,
+} from './webauthn-schemas.js';
 
-const b64url = z.string().regex(/^[A-Za-z0-9_-]+$/, 'base64url without padding');
-const credentialId = b64url.max(1366).describe('Credential id (base64url), at most 1023 bytes');
 const timestamp = z.string().describe('ISO 8601');
 
-const exampleCredentialId = 'mH2wPqJ8Zz3pQ0sV6tY9cA';
-const exampleClientData = 'eyJ0eXBlIjoid2ViYXV0aG4uZ2V0IiwiY2hhbGxlbmdlIjoiQVpxMV9rVmNSM3dZIiwib3JpZ2luIjoiaHR0cHM6Ly9rb25wYXkuanAifQ';
 const examplePasskey = { id: exampleCredentialId, label: 'iPhone', deviceType: 'multiDevice' as const, backedUp: true, createdAt: '2026-01-05T09:00:00.000Z', lastUsedAt: null };
 
 export const totpEnrolled = z.object({
@@ -44,8 +43,6 @@ export const factorsView = z.object({
 
 export const passkeyIdParam = z.object({ passkeyId: credentialId });
 
-const descriptor = z.object({ id: credentialId, type: z.string().describe('Always `public-key`'), transports: z.array(z.string()).optional() });
-
 /** The options as @simplewebauthn/browser's startRegistration() takes them. */
 export const passkeyRegistrationOptions = z.object({
   flowId: z.string(),
@@ -71,19 +68,11 @@ export const passkeyRegistrationOptions = z.object({
 export const passkeyLoginOptions = z.object({
   flowId: z.string().describe('Send back with the response to POST /v1/login/passkey/verify'),
   expiresAt: timestamp,
-  options: z.object({
-    challenge: b64url,
-    rpId: z.string().optional(),
-    timeout: z.number().int().optional(),
-    allowCredentials: z.array(descriptor).optional(),
-    userVerification: z.enum(['required', 'preferred', 'discouraged']).optional(),
-  }).loose().describe('PublicKeyCredentialRequestOptionsJSON for navigator.credentials.get()'),
+  options: requestOptions,
 }).meta({ id: 'PasskeyLoginOptions', examples: [{
   flowId: 'flw_019ab5c4e2d07c3a9e51f0b2d4c6a8e1', expiresAt: '2026-01-05T09:05:00.000Z',
   options: { challenge: 'AZq1_kVcR3wY', rpId: 'konpay.jp', timeout: 300000, allowCredentials: [], userVerification: 'required' },
 }] });
-
-const extensionResults = z.object({ credProps: z.object({ rk: z.boolean().optional() }).optional() }).default({});
 
 export const passkeyRegisterBody = z.object({
   response: z.object({
@@ -116,27 +105,12 @@ export const passkeyLoginOptionsBody = z.object({
 
 export const passkeyLoginVerifyBody = z.object({
   flowId: z.string().regex(/^flw_[0-9a-f]{32}$/),
-  response: z.object({
-    id: credentialId,
-    rawId: credentialId,
-    type: z.literal('public-key'),
-    response: z.object({
-      clientDataJSON: b64url.max(16_384),
-      authenticatorData: b64url.max(16_384),
-      signature: b64url.max(16_384),
-      userHandle: b64url.max(128).nullish().transform((v) => v ?? undefined),
-    }),
-    authenticatorAttachment: z.enum(['platform', 'cross-platform']).optional(),
-    clientExtensionResults: extensionResults,
-  }).describe('AuthenticationResponseJSON, as navigator.credentials.get() (or startAuthentication()) returns it'),
+  response: assertionResponse,
   deviceLabel,
   transport,
 }).strict().meta({ examples: [{
   flowId: 'flw_019ab5c4e2d07c3a9e51f0b2d4c6a8e1',
-  response: {
-    id: exampleCredentialId, rawId: exampleCredentialId, type: 'public-key', authenticatorAttachment: 'platform', clientExtensionResults: {},
-    response: { clientDataJSON: exampleClientData, authenticatorData: 'SZYN5YgOjGh0NBcPZHZgW4_krrmihjLHmVzzuoMdl2MFAAAAAQ', signature: 'MEUCIQDx…', userHandle: 'AZq1_kVcR3wYkX0p8a1b2w' },
-  },
+  response: exampleAssertion,
   deviceLabel: 'Work laptop',
   transport: 'bearer',
 }] });

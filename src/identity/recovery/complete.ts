@@ -1,6 +1,6 @@
 /**
  * Recovery, last step (ID-7): the e-mail code was proven; now a second factor (SMS to the
- * verified phone, TOTP or a recovery code; never a birth date or a secret question) and a
+ * verified phone, TOTP, a recovery code or a passkey; never a birth date or a secret question) and a
  * new password. Then every session and remembered device is revoked, the account is
  * restricted for 24 hours (ID-10), a forced reset is cleared, and the customer is told by
  * e-mail, push and SMS, with a "this wasn't me" link.
@@ -16,21 +16,18 @@ import { checkPassword, type PasswordProblem } from '../password.js';
 import { completeFlow, failFlow, isLive, lockFlow } from '../repo/flows.js';
 import { insertDevice, revokeAllDevices, revokeAllSessions } from '../repo/sessions.js';
 import { findUser, setPassword, setRestrictedUntil } from '../repo/users.js';
+import type { PasskeyAssertion } from '../deps.js';
 import type { ClientInfo, IssuedSession } from '../sessions.js';
 import type { AccountDeps } from './deps.js';
-import { checkSecondFactor, type FactorMethod, type FactorOutcome } from './second-factor.js';
+import { checkPasskeyFactor, checkSecondFactor, type FactorMethod, type FactorOutcome, type PasskeyOutcome } from './second-factor.js';
 
-export interface CompleteRecoveryInput {
-  method: FactorMethod;
-  code: string;
-  newPassword: string;
-  deviceLabel: string;
-  transport: 'cookie' | 'bearer';
-}
+export type CompleteRecoveryInput =
+  ({ method: FactorMethod; code: string } | { method: 'passkey'; response: PasskeyAssertion })
+  & { newPassword: string; deviceLabel: string; transport: 'cookie' | 'bearer' };
 
 export type CompleteRecoveryResult =
   | { kind: 'recovered'; userId: string; session: IssuedSession; deviceCredential: string; restrictedUntil: Date }
-  | Exclude<FactorOutcome, { kind: 'ok' }>
+  | Exclude<FactorOutcome | PasskeyOutcome, { kind: 'ok' }>
   | { kind: 'weak_password'; reason: PasswordProblem }
   | { kind: 'email_not_verified' }
   | { kind: 'account_frozen' }
@@ -56,7 +53,9 @@ export async function completeRecovery(d: AccountDeps, flowId: string, input: Co
     if (!flow.data.emailVerified) return { kind: 'email_not_verified' };
     const user = (await findUser(q, flow.user_id, { lock: true }))!;
 
-    const factor = await checkSecondFactor(d, q, flow, user.id, input.method, input.code, now);
+    const factor = input.method === 'passkey'
+      ? await checkPasskeyFactor(d, q, flow, user.id, input.response, now)
+      : await checkSecondFactor(d, q, flow, user.id, input.method, input.code, now);
     if (factor.kind === 'too_many_attempts') await failFlow(q, flowId, now);
     if (factor.kind !== 'ok') return factor;
     await completeFlow(q, flowId, now);

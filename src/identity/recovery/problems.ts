@@ -5,6 +5,8 @@ import { identityErrors } from '../errors.js';
 
 export type CommonOutcome =
   | { kind: 'wrong'; remaining: number }
+  | { kind: 'passkey_invalid'; remaining: number }
+  | { kind: 'passkey_cloned'; remaining: number }
   | { kind: 'expired' }
   | { kind: 'code_not_sent' }
   | { kind: 'factor_unavailable' }
@@ -24,6 +26,8 @@ export function retryAfter(ms: number) {
 export function commonProblem(r: CommonOutcome): ProblemError {
   switch (r.kind) {
     case 'wrong': return problem(identityErrors, 'code_wrong', undefined, { remaining: r.remaining });
+    case 'passkey_invalid': return problem(identityErrors, 'passkey_invalid', undefined, { remaining: r.remaining });
+    case 'passkey_cloned': return problem(identityErrors, 'passkey_cloned', undefined, { remaining: r.remaining });
     case 'expired': return problem(identityErrors, 'code_expired');
     case 'code_not_sent': return problem(identityErrors, 'code_not_sent');
     case 'factor_unavailable': return problem(identityErrors, 'factor_unavailable');

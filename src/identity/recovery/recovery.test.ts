@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allMessages, api, freezeTokenIn, recoverBySms, recoveryWithEmailProven } from '../../../test/harness/account.js';
 import { bearer, latestCode, signUp } from '../../../test/harness/customer.js';
-import { enableTotp, issueRecoveryCodes, totpCode } from '../../../test/harness/factors.js';
+import { addPasskey, enableTotp, flowPasskeyOptions, issueRecoveryCodes, totpCode } from '../../../test/harness/factors.js';
 import { startTestKonpay, type TestKonpay } from '../../../test/harness/konpay.js';
 import { ManualClock } from '../../shared/clock.js';
 import { fromPublicId } from '../../shared/ids.js';
@@ -87,5 +87,29 @@ describe('recovery with TOTP or a recovery code', () => {
     const next = await recoveryWithEmailProven(t, who);
     const reused = await call('POST', `/v1/recovery/${next}/complete`, { method: 'recovery_code', code: rc!, newPassword: 'paper in the drawer 2027' });
     expect(reused.json()).toMatchObject({ code: 'code_wrong' });
+  });
+});
+
+describe('recovery with a passkey', () => {
+  it('offers the account\'s passkeys once the e-mail code is proven and recovers with one', async () => {
+    const who = await signUp(t);
+    const authr = await addPasskey(t, who);
+    const flowId = await recoveryWithEmailProven(t, who);
+    const methods = (await call('POST', `/v1/recovery/${flowId}/email`, { code: '000000' })).json() as { methods: string[] };
+    expect(methods.methods).toEqual(['sms', 'passkey']);
+    const options = await flowPasskeyOptions(t, `/v1/recovery/${flowId}`);
+    expect(options).toMatchObject({ rpId: 'localhost', userVerification: 'required' });
+    expect(options.allowCredentials!.map((c) => c.id)).toEqual([authr.id]);
+
+    const newPassword = 'my passkey vouched for me 2026';
+    const done = await call('POST', `/v1/recovery/${flowId}/complete`, { method: 'passkey', response: authr.authenticate(options), newPassword });
+    expect(done.statusCode, done.body).toBe(200);
+    const body = done.json() as { session: { token: string }; deviceCredential: string; restrictedUntil: string };
+    expect(new Date(body.restrictedUntil).getTime()).toBe(clock.now().getTime() + 24 * 3_600_000);
+    const events = (await call('GET', '/v1/me/security-events', undefined, bearer(body.session.token))).json() as { events: { kind: string; details: object }[] };
+    expect(events.events[0]).toMatchObject({ kind: 'recovery_completed', details: { method: 'passkey' } });
+    // The old session is gone; the new password works.
+    expect((await call('GET', '/v1/me', undefined, bearer(who.token))).statusCode).toBe(401);
+    expect((await call('POST', '/v1/login', { identifier: who.email, password: newPassword }, { 'x-konpay-device': body.deviceCredential })).statusCode).toBe(200);
   });
 });

@@ -1,5 +1,6 @@
 /** Contracts of recovery and "this wasn't me"; each drives validation, types and OpenAPI. */
 import { z } from 'zod';
+import { assertionResponse, exampleAssertion } from '../factors/webauthn-schemas.js';
 import { deviceLabel, transport } from '../schemas.js';
 
 const code = z.string().min(1).max(64).describe('The 6-digit code').meta({ example: '482913' });
@@ -32,13 +33,23 @@ export const recoveryEmailVerified = z.object({
   next: z.string(),
 }).meta({ examples: [{ status: 'email_verified', methods: ['sms', 'totp'], next: 'POST /v1/recovery/{flowId}/complete with a second factor and the new password (for sms, POST /v1/recovery/{flowId}/sms first)' }] });
 
-export const recoveryCompleteBody = z.object({
-  method: method.describe('The second factor: an SMS code to the verified phone, a TOTP code or a recovery code'),
-  code,
-  newPassword: z.string().max(1024).describe('At least 8 characters, any Unicode; checked against breached-password lists'),
-  deviceLabel,
-  transport,
-}).strict().meta({ examples: [{ method: 'sms', code: '104857', newPassword: 'hoshi no kaigan de odoru 2026', deviceLabel: "Hanako's iPhone", transport: 'bearer' }] });
+const newPassword = z.string().max(1024).describe('At least 8 characters, any Unicode; checked against breached-password lists');
+
+/** The second factor is a code or, with `method: passkey`, a passkey's assertion. */
+export const recoveryCompleteBody = z.discriminatedUnion('method', [
+  z.object({
+    method: method.describe('The second factor: an SMS code to the verified phone, a TOTP code or a recovery code'),
+    code, newPassword, deviceLabel, transport,
+  }).strict(),
+  z.object({
+    method: z.literal('passkey'),
+    response: assertionResponse.describe('The answer to the options of POST /v1/recovery/{flowId}/passkey/options'),
+    newPassword, deviceLabel, transport,
+  }).strict(),
+]).meta({ examples: [
+  { method: 'sms', code: '104857', newPassword: 'hoshi no kaigan de odoru 2026', deviceLabel: "Hanako's iPhone", transport: 'bearer' },
+  { method: 'passkey', response: exampleAssertion, newPassword: 'hoshi no kaigan de odoru 2026', deviceLabel: "Hanako's iPhone", transport: 'bearer' },
+] });
 
 export const freezeQuery = z.object({
   token: z.string().max(256).default('').describe('The token from the link in the notice'),

@@ -1,10 +1,12 @@
 /**
  * Checking a second factor inside a locked flow: an SMS code from the flow's own
  * challenge, or TOTP / a recovery code through `factors.verify`. Shared by recovery and
- * re-authentication so both count wrong answers the same way.
+ * re-authentication so both count wrong answers the same way; recovery also takes a
+ * passkey (`checkPasskeyFactor`), counted against the same budget.
  */
 import type { Queryable } from '../../db/pool.js';
-import type { IdentityDeps } from '../deps.js';
+import type { IdentityDeps, PasskeyAssertion } from '../deps.js';
+import { checkPasskey } from '../passkey-step.js';
 import { updateFlowData, type FlowRow } from '../repo/flows.js';
 
 /** Wrong TOTP / recovery codes (and, for re-authentication, passwords) a flow tolerates. */
@@ -38,6 +40,23 @@ export async function checkSecondFactor(
   if (r === 'ok') return { kind: 'ok' };
   if (r === 'unavailable') return { kind: 'factor_unavailable' };
   return countFailure(q, flow);
+}
+
+export type PasskeyOutcome =
+  | { kind: 'ok' }
+  | { kind: 'passkey_invalid'; remaining: number }
+  | { kind: 'passkey_cloned'; remaining: number }
+  | { kind: 'too_many_attempts' };
+
+/** A passkey's assertion for the challenge this flow issued; a refused one counts as a wrong answer. */
+export async function checkPasskeyFactor(
+  d: IdentityDeps, q: Queryable, flow: FlowRow, userId: string, response: PasskeyAssertion, now: Date,
+): Promise<PasskeyOutcome> {
+  const r = await checkPasskey(d, q, flow, userId, response, now);
+  if (r.verdict === 'ok') return { kind: 'ok' };
+  const counted = await countFailure(q, r.flow);
+  if (counted.kind === 'too_many_attempts') return counted;
+  return { kind: r.verdict === 'cloned' ? 'passkey_cloned' : 'passkey_invalid', remaining: counted.remaining };
 }
 
 /**

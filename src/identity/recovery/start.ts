@@ -70,8 +70,7 @@ export async function verifyRecoveryEmail(d: IdentityDeps, flowId: string, code:
       if (r.kind !== 'verified') return r;
       await updateFlowData(q, flowId, { ...flow.data, emailVerified: true });
     }
-    // Only the factors recovery takes (passkeys may come later).
-    const others = (await d.factors.methods(q, flow.user_id!)).filter((m) => m === 'totp' || m === 'recovery_code');
+    const others = (await d.factors.methods(q, flow.user_id!)).filter((m) => m !== 'sms');
     return { kind: 'email_verified', methods: ['sms', ...others] };
   });
 }

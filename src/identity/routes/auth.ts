@@ -7,7 +7,8 @@ import { fromPublicId, toPublicId } from '../../shared/ids.js';
 import type { IdentityDeps } from '../deps.js';
 import { identityErrors } from '../errors.js';
 import { clientOf, deviceCredentialOf, setSessionCookies } from '../http-auth.js';
-import { completeLogin, login, sendLoginSms } from '../login.js';
+import { passkeyFactorOptions } from '../factors/webauthn-schemas.js';
+import { completeLogin, login, loginPasskeyOptions, sendLoginSms } from '../login.js';
 import {
   accepted, flowIdParam, flowStarted, loginBody, loginVerifyBody, resendBody, secondFactorRequired, sessionIssued,
   signupBody, signupPending, signupVerifyBody,
@@ -92,7 +93,7 @@ export function authRoutes(d: IdentityDeps, opts: { secureCookies: boolean }): F
     app.post('/v1/login', {
       schema: {
         tags: ['identity'], summary: 'Sign in with an e-mail address or phone number and a password',
-        description: 'On a remembered device (send `x-konpay-device`) this opens a session. Anywhere else it answers `second_factor_required` with a flow to finish by SMS, TOTP or a recovery code. Wrong identifier and wrong password get the same answer.',
+        description: 'On a remembered device (send `x-konpay-device`) this opens a session. Anywhere else it answers `second_factor_required` with a flow to finish by SMS, TOTP, a recovery code or a passkey. Wrong identifier and wrong password get the same answer.',
         body: loginBody, response: { 200: sessionIssued, 202: secondFactorRequired, ...errors, 428: problemSchema },
       },
     }, async (req, reply) => {
@@ -115,10 +116,23 @@ export function authRoutes(d: IdentityDeps, opts: { secureCookies: boolean }): F
       return reply.code(202).send({ status: 'sent' as const });
     });
 
+    app.post('/v1/login/:flowId/passkey/options', {
+      schema: {
+        tags: ['identity'], summary: 'Options for finishing a login with one of the account\'s passkeys',
+        description: 'Only this account\'s passkeys, user verification required. The challenge belongs to this flow, lasts 5 minutes and answers one attempt; asking again replaces it. 400 `factor_unavailable` when the account has no passkey.',
+        params: flowIdParam, response: { 200: passkeyFactorOptions, ...errors },
+      },
+    }, async (req) => {
+      const r = await loginPasskeyOptions(d, flowUuid(req.params.flowId));
+      if (r.kind === 'flow_not_found') throw problem(identityErrors, 'flow_not_found');
+      if (r.kind === 'factor_unavailable') throw problem(identityErrors, 'factor_unavailable');
+      return { expiresAt: r.expiresAt.toISOString(), options: { ...r.options } };
+    });
+
     app.post('/v1/login/:flowId/verify', {
       schema: {
         tags: ['identity'], summary: 'Finish a login on a new device with a second factor',
-        description: 'Remembers the device, and puts the account in restricted mode for 24 hours (no card top-ups, payments up to ¥5,000).',
+        description: 'A code (`sms`, `totp`, `recovery_code`) or, with `method: passkey`, the assertion answering POST /v1/login/{flowId}/passkey/options. Wrong codes and refused assertions share a budget of 5 per flow. Remembers the device, and puts the account in restricted mode for 24 hours (no card top-ups, payments up to ¥5,000).',
         params: flowIdParam, body: loginVerifyBody, response: { 200: sessionIssued, ...errors },
       },
     }, async (req, reply) => {
@@ -126,6 +140,8 @@ export function authRoutes(d: IdentityDeps, opts: { secureCookies: boolean }): F
       switch (r.kind) {
         case 'authenticated': return issued(reply, opts.secureCookies, req.body.transport, r);
         case 'wrong': throw problem(identityErrors, 'code_wrong', undefined, { remaining: r.remaining });
+        case 'passkey_invalid': throw problem(identityErrors, 'passkey_invalid', undefined, { remaining: r.remaining });
+        case 'passkey_cloned': throw problem(identityErrors, 'passkey_cloned', undefined, { remaining: r.remaining });
         case 'expired': throw problem(identityErrors, 'code_expired');
         case 'code_not_sent': throw problem(identityErrors, 'code_not_sent');
         case 'factor_unavailable': throw problem(identityErrors, 'factor_unavailable');
