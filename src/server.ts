@@ -38,6 +38,7 @@ import { passkeyLoginRoutes } from './identity/factors/login-routes.js';
 import { factorRoutes } from './identity/factors/routes.js';
 import { storedSecondFactors } from './identity/factors/second-factors.js';
 import { pushRoutes } from './identity/routes/push.js';
+import { walletRoutes } from './wallet/routes.js';
 import { changeRoutes } from './identity/changes/routes.js';
 import { reauthRoutes } from './identity/changes/reauth-routes.js';
 import type { AccountDeps } from './identity/recovery/deps.js';
@@ -151,6 +152,7 @@ export async function startKonpay(config: Config, opts: StartOptions = {}): Prom
       factorRoutes(factorDeps, auth),
       passkeyLoginRoutes(factorDeps, { secureCookies }),
       pushRoutes(identity, auth),
+      walletRoutes({ pool, clock, limits: config.limits, auth }),
       recoveryRoutes(accountDeps, { secureCookies }),
       freezeRoutes(accountDeps),
       reauthRoutes(accountDeps, auth),
