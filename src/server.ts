@@ -39,6 +39,7 @@ import { factorRoutes } from './identity/factors/routes.js';
 import { storedSecondFactors } from './identity/factors/second-factors.js';
 import { pushRoutes } from './identity/routes/push.js';
 import { walletRoutes } from './wallet/routes.js';
+import { walletErrors } from './wallet/errors.js';
 import { changeRoutes } from './identity/changes/routes.js';
 import { reauthRoutes } from './identity/changes/reauth-routes.js';
 import type { AccountDeps } from './identity/recovery/deps.js';
@@ -54,7 +55,7 @@ import { secretBytes } from './secrets.js';
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 /** Every module's closed error table; `/problems` documents exactly these. */
-export const ERROR_MODULES = [httpErrors, identityErrors, idempotencyErrors] as const;
+export const ERROR_MODULES = [httpErrors, identityErrors, idempotencyErrors, walletErrors] as const;
 
 export interface Konpay {
   readonly app: App;
