@@ -65,6 +65,12 @@ export const envSchema = z.object({
   SESSION_ABSOLUTE_HOURS: int(1, 24 * 365).default(24 * 30),
   PRIVILEGED_WINDOW_SECONDS: int(30, 3600).default(300),
   RESTRICTED_MODE_HOURS: int(0, 24 * 30).default(24),
+  CARDNET: z.enum(['in-process', 'off']).optional(),
+  CARDNET_HOST: z.string().min(1).optional(),
+  CARDNET_PORT: int(0, 65535).default(3100),
+  CARDNET_PUBLIC_URL: z.url().optional(),
+  CARDNET_WEBHOOK_URL: z.url().optional(),
+  CARDNET_WEBHOOK_SECRET: z.string().min(16).optional(),
   LIMIT_CARD_TOPUP_MIN_YEN: int(1, 10_000_000).default(1000),
   LIMIT_CARD_TOPUP_MAX_YEN: int(1, 10_000_000).default(30_000),
   LIMIT_CARD_TOPUP_24H_YEN: int(1, 100_000_000).default(50_000),
@@ -113,6 +119,15 @@ export interface Config {
     readonly privilegedWindowMs: number;
     /** Cooling-off after recovery, a new device or a contact change (ID-10). */
     readonly restrictedModeMs: number;
+  };
+  /** The card-network simulator: run in-process by default outside production. */
+  readonly cardnet: {
+    readonly enabled: boolean;
+    readonly host: string;
+    readonly port: number;
+    readonly publicUrl: string | undefined;
+    readonly webhookUrl: string | undefined;
+    readonly webhookSecret: string | undefined;
   };
   /** Wallet limits (WAL-5) and the restricted-mode cap (ID-10), in yen. */
   readonly limits: Limits;
@@ -208,6 +223,14 @@ export async function loadConfig(source: Record<string, string | undefined>): Pr
       sessionAbsoluteMs: e.SESSION_ABSOLUTE_HOURS * 3_600_000,
       privilegedWindowMs: e.PRIVILEGED_WINDOW_SECONDS * 1000,
       restrictedModeMs: e.RESTRICTED_MODE_HOURS * 3_600_000,
+    },
+    cardnet: {
+      enabled: (e.CARDNET ?? (production ? 'off' : 'in-process')) === 'in-process',
+      host: e.CARDNET_HOST ?? e.HOST,
+      port: e.CARDNET_PORT,
+      publicUrl: e.CARDNET_PUBLIC_URL,
+      webhookUrl: e.CARDNET_WEBHOOK_URL,
+      webhookSecret: e.CARDNET_WEBHOOK_SECRET,
     },
     limits: {
       cardTopup: { min: e.LIMIT_CARD_TOPUP_MIN_YEN, max: e.LIMIT_CARD_TOPUP_MAX_YEN, per24h: e.LIMIT_CARD_TOPUP_24H_YEN, per30d: e.LIMIT_CARD_TOPUP_30D_YEN },

@@ -51,6 +51,8 @@ import { challengeRoutes } from './identity/throttle/routes.js';
 import { Sessions } from './identity/sessions.js';
 import { DeviceCredentials } from './identity/tokens.js';
 import { secretBytes } from './secrets.js';
+import { hmac } from './shared/crypto.js';
+import { startCardnet, type Cardnet } from './cardnet/start.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -64,6 +66,8 @@ export interface Konpay {
   readonly notifier: Notifier;
   readonly worker: OutboxWorker;
   readonly identity: IdentityDeps;
+  /** The in-process card network simulator, when enabled. */
+  readonly cardnet: Cardnet | undefined;
   /** Base URL the server listens on (after `listen`). */
   url: string;
   listen(): Promise<string>;
@@ -165,9 +169,22 @@ export async function startKonpay(config: Config, opts: StartOptions = {}): Prom
   await app.ready();
   if (opts.worker !== false) worker.start();
 
+  // The card network simulator, where a real PSP would be (never in production).
+  const cardnet = config.cardnet.enabled
+    ? await startCardnet({
+        pool, clock, logger, notifier,
+        keys: { fingerprint: hmac(signingKey, 'cardnet-fingerprint-key') },
+        host: config.cardnet.host, port: config.cardnet.port, publicUrl: config.cardnet.publicUrl,
+        allowedReturnOrigins: [new URL(config.http.publicUrl).origin],
+        webhook: { url: config.cardnet.webhookUrl, secret: config.cardnet.webhookSecret ?? hmac(signingKey, 'cardnet-webhook').toString('hex') },
+        tickMs: opts.worker === false ? 0 : 5_000,
+      })
+    : undefined;
+  if (cardnet) logger.info({ url: cardnet.url }, 'card network simulator listening');
+
   let closing: Promise<void> | undefined;
   const konpay: Konpay = {
-    app, pool, logger, notifier, worker, identity,
+    app, pool, logger, notifier, worker, identity, cardnet,
     url: '',
     async listen() {
       konpay.url = await app.listen({ host: config.http.host, port: config.http.port });
@@ -176,6 +193,7 @@ export async function startKonpay(config: Config, opts: StartOptions = {}): Prom
     close() {
       closing ??= (async () => {
         await app.close();
+        await cardnet?.close();
         await worker.stop();
         smtp?.close();
         await throttle.store.close();

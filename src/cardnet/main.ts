@@ -1,8 +1,9 @@
 /**
  * `npm run cardnet`: the simulator alone, over the same database (its own `cardnet_*`
  * tables) with an outbox of its own for challenge SMS, which the dev outbox shows.
- * Settings: CARDNET_PORT (3100), CARDNET_PUBLIC_URL, CARDNET_RETURN_ORIGINS (comma-
- * separated; default Konpay's public URL), CARDNET_WEBHOOK_URL, CARDNET_WEBHOOK_SECRET.
+ * Settings are Konpay's (src/config.ts): CARDNET_HOST, CARDNET_PORT, CARDNET_PUBLIC_URL,
+ * CARDNET_WEBHOOK_URL, CARDNET_WEBHOOK_SECRET; return URLs must be on PUBLIC_URL's origin.
+ * Run Konpay itself with CARDNET=off to use this one instead of its in-process copy.
  */
 import { loadConfig } from '../config.js';
 import { loadMigrations, migrate } from '../db/migrate.js';
@@ -18,10 +19,8 @@ import { createLogger } from '../shared/logger.js';
 import { startCardnet } from './start.js';
 
 async function main(): Promise<void> {
-  // This standalone entry point is its own composition root, so it reads its environment here.
-  const env = process.env;
-  const config = await loadConfig(env);
-  const webhookSecret = env.CARDNET_WEBHOOK_SECRET ?? hmac(secretBytes(config.secrets.signingKey), 'cardnet-webhook').toString('hex');
+  const config = await loadConfig(process.env);
+  const webhookSecret = config.cardnet.webhookSecret ?? hmac(secretBytes(config.secrets.signingKey), 'cardnet-webhook').toString('hex');
   const logger = createLogger({ level: config.logLevel, knownSecrets: [...secretValues(config.secrets), webhookSecret] });
   const { url, embedded } = await openDatabase(config, logger);
   const pool = createPool({ connectionString: url, max: 5, applicationName: 'cardnet' });
@@ -32,9 +31,9 @@ async function main(): Promise<void> {
   const cardnet = await startCardnet({
     pool, clock: systemClock, logger, notifier: new Notifier(outbox),
     keys: { fingerprint: hmac(secretBytes(config.secrets.signingKey), 'cardnet-fingerprint-key') },
-    host: config.http.host, port: Number(env.CARDNET_PORT ?? 3100), publicUrl: env.CARDNET_PUBLIC_URL,
-    allowedReturnOrigins: (env.CARDNET_RETURN_ORIGINS ?? config.http.publicUrl).split(',').map((o) => new URL(o.trim()).origin),
-    webhook: { url: env.CARDNET_WEBHOOK_URL, secret: webhookSecret },
+    host: config.cardnet.host, port: config.cardnet.port, publicUrl: config.cardnet.publicUrl,
+    allowedReturnOrigins: [new URL(config.http.publicUrl).origin],
+    webhook: { url: config.cardnet.webhookUrl, secret: webhookSecret },
     tickMs: 5_000,
   });
   logger.info({ url: cardnet.url }, 'cardnet simulator is listening');

@@ -35,7 +35,7 @@ async function start(env: Record<string, string>): Promise<Running> {
   const began = Date.now();
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
     cwd: ROOT,
-    env: { ...inherited, NODE_ENV: 'development', PORT: String(port), KONPAY_DATA_DIR: dataDir, LOG_LEVEL: 'info', ...env },
+    env: { ...inherited, NODE_ENV: 'development', PORT: String(port), CARDNET_PORT: '0', KONPAY_DATA_DIR: dataDir, LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -73,6 +73,13 @@ describe('npm start with zero configuration', () => {
       }
       const html = await fetch(`${first.base}/dev/outbox`, { headers: { accept: 'text/html' } });
       expect(await html.text()).toContain('Dev outbox');
+
+      // The card network simulator runs in-process, on its own port.
+      const line = first.output().split('\n').find((l) => l.includes('card network simulator listening'));
+      const cardnetUrl = (JSON.parse(line!) as { url: string }).url;
+      const form = await fetch(`${cardnetUrl}/cardnet/card-form?returnUrl=${encodeURIComponent(`${first.base.replace('127.0.0.1', 'localhost')}/cards/return`)}`);
+      expect(form.status).toBe(200);
+      expect(await form.text()).toMatch(/<form/);
 
       // Leave a message in the database the way the outbox worker would.
       const secrets = JSON.parse(await readFile(join(dataDir, 'secrets.json'), 'utf8')) as { embeddedDbPassword: string };

@@ -46,6 +46,8 @@ export async function startTestKonpay(
     PORT: '0',
     LOG_LEVEL: 'info',
     OUTBOX_POLL_MS: '20',
+    // Test files run side by side: the in-process card network takes any free port.
+    CARDNET_PORT: '0',
     // Fast hashing for tests only; production refuses anything below m=19 MiB, t=2.
     ARGON2_MEMORY_KIB: '1024',
     ARGON2_ITERATIONS: '1',
