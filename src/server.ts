@@ -43,7 +43,7 @@ import { walletErrors } from './wallet/errors.js';
 import { changeRoutes } from './identity/changes/routes.js';
 import { reauthRoutes } from './identity/changes/reauth-routes.js';
 import type { AccountDeps } from './identity/recovery/deps.js';
-import { FreezeLinks } from './identity/recovery/freeze-links.js';
+import { FreezeLinks } from './identity/freeze-links.js';
 import { freezeRoutes } from './identity/recovery/freeze-routes.js';
 import { recoveryRoutes } from './identity/recovery/routes.js';
 import { buildThrottle } from './identity/throttle/build.js';
@@ -124,13 +124,14 @@ export async function startKonpay(config: Config, opts: StartOptions = {}): Prom
   const throttle = buildThrottle({ settings: config.throttle, signingKey, pool, redisUrl: config.redisUrl, ...(opts.redisPrefix === undefined ? {} : { redisPrefix: opts.redisPrefix }) });
   const factorKeys = { encryptionKey: secretBytes(config.secrets.encryptionKey), signingKey };
   const hasher = opts.hasher ?? argon2Hasher(secretBytes(config.secrets.passwordPepper), config.identity.argon2);
+  const freezeLinks = new FreezeLinks(signingKey, config.http.publicUrl);
   const identity: IdentityDeps = {
     pool, clock, logger, notifier, hasher,
     dummyHash: await makeDummyHash(hasher),
     codes: new OneTimeCodes(signingKey),
     sessions: new Sessions({ idleMs: config.identity.sessionIdleMs, absoluteMs: config.identity.sessionAbsoluteMs }, signingKey),
     devices: new DeviceCredentials(signingKey),
-    events: new SecurityEvents(notifier, config.http.publicUrl),
+    events: new SecurityEvents(notifier, config.http.publicUrl, freezeLinks),
     factors: opts.factors ?? storedSecondFactors(factorKeys, { rp: relyingPartyOf(config.http.publicUrl), logger }),
     guard: opts.guard ?? throttle.guard,
     sends: throttle.sends,
@@ -141,7 +142,7 @@ export async function startKonpay(config: Config, opts: StartOptions = {}): Prom
   // WebAuthn's RP ID and origin are the public URL's hostname and origin.
   const factorDeps: FactorDeps = { ...identity, keys: factorKeys, rp: relyingPartyOf(config.http.publicUrl) };
   // Recovery, privileged changes and "this wasn't me" links (recovery/, changes/).
-  const accountDeps: AccountDeps = { ...identity, freezeLinks: new FreezeLinks(signingKey, config.http.publicUrl) };
+  const accountDeps: AccountDeps = { ...identity, freezeLinks };
 
   const app = await buildApp({
     logger,

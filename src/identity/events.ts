@@ -5,6 +5,7 @@
 import type { Queryable } from '../db/pool.js';
 import type { Notifier } from '../notify/notifier.js';
 import { newUuid } from '../shared/ids.js';
+import type { FreezeLinks } from './freeze-links.js';
 import { securityNotice, type SecurityEventKind } from './messages.js';
 import { insertSecurityEvent, listPushSubscriptions } from './repo/events.js';
 import type { UserRow } from './repo/users.js';
@@ -16,22 +17,30 @@ export interface EventContext {
 }
 
 export class SecurityEvents {
-  constructor(private readonly notifier: Notifier, private readonly publicUrl: string) {}
+  constructor(private readonly notifier: Notifier, private readonly publicUrl: string, private readonly freezeLinks: FreezeLinks) {}
 
   /**
-   * Records the event and queues its notices. `notifyEmail` may differ from the account's
-   * address (a change notice goes to the old address too); `freezeLink` is the one-tap
-   * "this wasn't me" link when the event offers one.
+   * Records the event and queues its notices. `extraEmails` adds addresses (a change
+   * notice goes to the old address too). Every notice but the freeze confirmation itself
+   * carries a one-tap "this wasn't me" link (ID-8); a caller that also sends the link
+   * elsewhere (an SMS to the old number) issues it first and passes `freezeLink` and
+   * `eventId`.
    */
   async record(q: Queryable, user: Pick<UserRow, 'id' | 'email' | 'locale'>, kind: SecurityEventKind, ctx: EventContext, opts: {
     detail?: string; details?: Record<string, unknown>; extraEmails?: readonly string[]; freezeLink?: string;
     /** Chosen by the caller when something made beforehand (a freeze link) names the event. */
     eventId?: string;
   } = {}): Promise<void> {
-    await insertSecurityEvent(q, { id: opts.eventId ?? newUuid(), userId: user.id, kind, ip: ctx.ip, deviceId: ctx.deviceId, details: opts.details ?? {}, now: ctx.now });
+    let { freezeLink, eventId } = opts;
+    if (!freezeLink && kind !== 'account_frozen') {
+      const link = await this.freezeLinks.issue(q, user.id, kind, ctx.now);
+      freezeLink = link.url;
+      eventId = link.eventId;
+    }
+    await insertSecurityEvent(q, { id: eventId ?? newUuid(), userId: user.id, kind, ip: ctx.ip, deviceId: ctx.deviceId, details: opts.details ?? {}, now: ctx.now });
     const when = ctx.now.toISOString();
     const detail = opts.detail ?? (user.locale === 'ja' ? `日時: ${when} / IP: ${ctx.ip ?? '-'}` : `When: ${when} · IP: ${ctx.ip ?? '-'}`);
-    const help = opts.freezeLink ?? `${this.publicUrl}/help/this-wasnt-me`;
+    const help = freezeLink ?? `${this.publicUrl}/help`;
     const notice = securityNotice(user.locale, kind, detail, help);
     for (const to of new Set([user.email, ...(opts.extraEmails ?? [])])) {
       await this.notifier.notify(q, { channel: 'email', to, subject: `Konpay: ${notice.title}`, text: notice.text });

@@ -8,11 +8,11 @@
  * fits in the SMS that tells the old number about a change.
  */
 import { randomBytes } from 'node:crypto';
-import type { Queryable } from '../../db/pool.js';
-import { hmac, safeEqual } from '../../shared/crypto.js';
-import { fromPublicId, newUuid } from '../../shared/ids.js';
-import type { SecurityEventKind } from '../messages.js';
-import { completeFlow, insertFlow, lockFlow } from '../repo/flows.js';
+import type { Queryable } from '../db/pool.js';
+import { hmac, safeEqual } from '../shared/crypto.js';
+import { fromPublicId, newUuid } from '../shared/ids.js';
+import type { SecurityEventKind } from './messages.js';
+import { completeFlow, insertFlow, lockFlow } from './repo/flows.js';
 
 export const FREEZE_LINK_MS = 7 * 86_400_000;
 const TOKEN = /^kpf_([0-9a-f]{32})\.([A-Za-z0-9_-]{43})$/;
