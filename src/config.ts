@@ -32,6 +32,7 @@ export const envSchema = z.object({
   OUTBOX_POLL_MS: int(10, 60_000).default(250),
   OUTBOX_BATCH_SIZE: int(1, 1000).default(20),
   OUTBOX_LEASE_MS: int(1000, 3_600_000).default(60_000),
+  LEDGER_SWEEP_MS: int(0, 3_600_000).default(30_000),
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
   MAIL_FROM: z.string().min(3).default('Konpay <no-reply@konpay.localhost>'),
   SMS_GATEWAY_URL: z.url().optional(),
@@ -103,6 +104,8 @@ export interface Config {
   readonly db: { readonly databaseUrl: string | undefined; readonly poolMax: number };
   readonly dataDir: string;
   readonly outbox: { readonly pollMs: number; readonly batchSize: number; readonly leaseMs: number };
+  /** How often expired pending transfers are voided (0: never, for tests that drive it). */
+  readonly ledgerSweepMs: number;
   readonly notify: {
     readonly smtpUrl: string | undefined;
     readonly mailFrom: string;
@@ -205,6 +208,7 @@ export async function loadConfig(source: Record<string, string | undefined>): Pr
     db: { databaseUrl: e.DATABASE_URL, poolMax: e.DATABASE_POOL_MAX },
     dataDir,
     outbox: { pollMs: e.OUTBOX_POLL_MS, batchSize: e.OUTBOX_BATCH_SIZE, leaseMs: e.OUTBOX_LEASE_MS },
+    ledgerSweepMs: e.LEDGER_SWEEP_MS,
     notify: {
       smtpUrl: e.SMTP_URL,
       mailFrom: e.MAIL_FROM,

@@ -40,6 +40,7 @@ import { storedSecondFactors } from './identity/factors/second-factors.js';
 import { pushRoutes } from './identity/routes/push.js';
 import { walletRoutes } from './wallet/routes.js';
 import { walletErrors } from './wallet/errors.js';
+import { PendingSweeper } from './wallet/ledger/sweeper.js';
 import { changeRoutes } from './identity/changes/routes.js';
 import { reauthRoutes } from './identity/changes/reauth-routes.js';
 import type { AccountDeps } from './identity/recovery/deps.js';
@@ -65,6 +66,7 @@ export interface Konpay {
   readonly logger: Logger;
   readonly notifier: Notifier;
   readonly worker: OutboxWorker;
+  readonly sweeper: PendingSweeper;
   readonly identity: IdentityDeps;
   /** The in-process card network simulator, when enabled. */
   readonly cardnet: Cardnet | undefined;
@@ -84,7 +86,7 @@ export interface StartOptions {
   logDestination?: DestinationStream;
   /** Overrides for the channel senders (tests). */
   senders?: ChannelSenders;
-  /** Start the outbox worker (default true). */
+  /** Start the background jobs: the outbox worker and the ledger sweeper (default true). */
   worker?: boolean;
   /** The password hasher (tests wrap it to count verifications). */
   hasher?: PasswordHasher;
@@ -168,7 +170,11 @@ export async function startKonpay(config: Config, opts: StartOptions = {}): Prom
     ],
   });
   await app.ready();
-  if (opts.worker !== false) worker.start();
+  const sweeper = new PendingSweeper({ pool, clock, logger, everyMs: config.ledgerSweepMs });
+  if (opts.worker !== false) {
+    worker.start();
+    sweeper.start();
+  }
 
   // The card network simulator, where a real PSP would be (never in production).
   const cardnet = config.cardnet.enabled
@@ -185,7 +191,7 @@ export async function startKonpay(config: Config, opts: StartOptions = {}): Prom
 
   let closing: Promise<void> | undefined;
   const konpay: Konpay = {
-    app, pool, logger, notifier, worker, identity, cardnet,
+    app, pool, logger, notifier, worker, sweeper, identity, cardnet,
     url: '',
     async listen() {
       konpay.url = await app.listen({ host: config.http.host, port: config.http.port });
@@ -195,6 +201,7 @@ export async function startKonpay(config: Config, opts: StartOptions = {}): Prom
       closing ??= (async () => {
         await app.close();
         await cardnet?.close();
+        await sweeper.stop();
         await worker.stop();
         smtp?.close();
         await throttle.store.close();
