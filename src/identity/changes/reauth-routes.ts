@@ -5,7 +5,7 @@ import { problem } from '../../shared/errors.js';
 import type { IdentityDeps } from '../deps.js';
 import { identityErrors } from '../errors.js';
 import { clientOf, requireSession, setSessionCookies, type AuthDeps } from '../http-auth.js';
-import { commonProblem, retryAfter } from '../recovery/problems.js';
+import { commonProblem, retryAfter } from '../problems.js';
 import { accepted } from '../schemas.js';
 import { reauthenticate, sendReauthSms } from './reauth.js';
 import { reauthBody, reauthenticated } from './schemas.js';

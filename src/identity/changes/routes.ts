@@ -6,7 +6,7 @@ import { toPublicId } from '../../shared/ids.js';
 import { identityErrors } from '../errors.js';
 import { clientOf, requirePrivileged, requireSession, type AuthDeps } from '../http-auth.js';
 import type { AccountDeps } from '../recovery/deps.js';
-import { commonProblem, flowUuid } from '../recovery/problems.js';
+import { commonProblem, flowUuid } from '../problems.js';
 import { flowIdParam } from '../schemas.js';
 import { confirmContactChange, startContactChange, type ContactKind } from './contact.js';
 import { changePassword } from './password.js';

@@ -11,7 +11,7 @@ import { passkeyFactorOptions } from '../factors/webauthn-schemas.js';
 import { completeRecovery } from './complete.js';
 import type { AccountDeps } from './deps.js';
 import { recoveryPasskeyOptions } from './passkey.js';
-import { commonProblem, flowUuid } from './problems.js';
+import { commonProblem, flowUuid } from '../problems.js';
 import { recoveryCompleteBody, recoveryEmailBody, recoveryEmailVerified, recoveryStartBody, recoveryStarted } from './schemas.js';
 import { sendRecoverySms, startRecovery, verifyRecoveryEmail } from './start.js';
 

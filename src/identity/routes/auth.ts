@@ -3,7 +3,7 @@ import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { problemSchema } from '../../http/problem.js';
 import { problem } from '../../shared/errors.js';
-import { fromPublicId, toPublicId } from '../../shared/ids.js';
+import { toPublicId } from '../../shared/ids.js';
 import type { IdentityDeps } from '../deps.js';
 import { identityErrors } from '../errors.js';
 import { clientOf, deviceCredentialOf, setSessionCookies } from '../http-auth.js';
@@ -13,17 +13,11 @@ import {
   accepted, flowIdParam, flowStarted, loginBody, loginVerifyBody, resendBody, secondFactorRequired, sessionIssued,
   signupBody, signupPending, signupVerifyBody,
 } from '../schemas.js';
-import type { CodeSendResult } from '../otp.js';
+import { commonProblem, flowUuid, retryAfter } from '../problems.js';
 import type { IssuedSession } from '../sessions.js';
 import { resendSignupCode, startSignup, verifySignup } from '../signup.js';
 
 const errors = { 400: problemSchema, 401: problemSchema, 404: problemSchema, 409: problemSchema, 423: problemSchema, 429: problemSchema };
-
-function flowUuid(id: string): string {
-  const uuid = fromPublicId('flw', id);
-  if (!uuid) throw problem(identityErrors, 'flow_not_found');
-  return uuid;
-}
 
 /** The body (and, for the web, cookies) of a new session; passkey login (factors/) answers the same way. */
 export function issued(reply: FastifyReply, secure: boolean, transport: 'bearer' | 'cookie', r: {
@@ -40,10 +34,6 @@ export function issued(reply: FastifyReply, secure: boolean, transport: 'bearer'
     restrictedUntil: r.restrictedUntil?.toISOString() ?? null,
     mustResetPassword: r.mustResetPassword,
   };
-}
-
-function retryAfter(ms: number) {
-  return { retryAfterSeconds: Math.max(1, Math.ceil(ms / 1000)) };
 }
 
 export function authRoutes(d: IdentityDeps, opts: { secureCookies: boolean }): FastifyPluginAsyncZod {
@@ -86,7 +76,7 @@ export function authRoutes(d: IdentityDeps, opts: { secureCookies: boolean }): F
       schema: { tags: ['identity'], summary: 'Send a sign-up code again', params: flowIdParam, body: resendBody, response: { 202: accepted, ...errors } },
     }, async (req, reply) => {
       const r = await resendSignupCode(d, flowUuid(req.params.flowId), req.body.channel, clientOf(req));
-      sendOutcome(r);
+      if (r.kind !== 'sent') throw commonProblem(r);
       return reply.code(202).send({ status: 'sent' as const });
     });
 
@@ -112,7 +102,8 @@ export function authRoutes(d: IdentityDeps, opts: { secureCookies: boolean }): F
     app.post('/v1/login/:flowId/sms', {
       schema: { tags: ['identity'], summary: 'Send the login code by SMS to the account\'s verified phone', params: flowIdParam, response: { 202: accepted, ...errors } },
     }, async (req, reply) => {
-      sendOutcome(await sendLoginSms(d, flowUuid(req.params.flowId), clientOf(req)));
+      const r = await sendLoginSms(d, flowUuid(req.params.flowId), clientOf(req));
+      if (r.kind !== 'sent') throw commonProblem(r);
       return reply.code(202).send({ status: 'sent' as const });
     });
 
@@ -124,8 +115,7 @@ export function authRoutes(d: IdentityDeps, opts: { secureCookies: boolean }): F
       },
     }, async (req) => {
       const r = await loginPasskeyOptions(d, flowUuid(req.params.flowId));
-      if (r.kind === 'flow_not_found') throw problem(identityErrors, 'flow_not_found');
-      if (r.kind === 'factor_unavailable') throw problem(identityErrors, 'factor_unavailable');
+      if (r.kind !== 'options') throw commonProblem(r);
       return { expiresAt: r.expiresAt.toISOString(), options: { ...r.options } };
     });
 
@@ -137,29 +127,8 @@ export function authRoutes(d: IdentityDeps, opts: { secureCookies: boolean }): F
       },
     }, async (req, reply) => {
       const r = await completeLogin(d, flowUuid(req.params.flowId), req.body, clientOf(req));
-      switch (r.kind) {
-        case 'authenticated': return issued(reply, opts.secureCookies, req.body.transport, r);
-        case 'wrong': throw problem(identityErrors, 'code_wrong', undefined, { remaining: r.remaining });
-        case 'passkey_invalid': throw problem(identityErrors, 'passkey_invalid', undefined, { remaining: r.remaining });
-        case 'passkey_cloned': throw problem(identityErrors, 'passkey_cloned', undefined, { remaining: r.remaining });
-        case 'expired': throw problem(identityErrors, 'code_expired');
-        case 'code_not_sent': throw problem(identityErrors, 'code_not_sent');
-        case 'factor_unavailable': throw problem(identityErrors, 'factor_unavailable');
-        case 'too_many_attempts': throw problem(identityErrors, 'too_many_attempts');
-        case 'flow_not_found': throw problem(identityErrors, 'flow_not_found');
-      }
+      if (r.kind === 'authenticated') return issued(reply, opts.secureCookies, req.body.transport, r);
+      throw commonProblem(r);
     });
   };
-}
-
-/** Maps a code-sending outcome to its problem, or returns when sent. */
-function sendOutcome(r: CodeSendResult): void {
-  switch (r.kind) {
-    case 'sent': return;
-    case 'flow_not_found': throw problem(identityErrors, 'flow_not_found');
-    case 'too_soon': throw problem(identityErrors, 'resend_too_soon', undefined, retryAfter(r.retryAfterMs));
-    case 'limited': throw problem(identityErrors, 'code_send_limit', undefined, retryAfter(r.retryAfterMs));
-    case 'too_many_sends': throw problem(identityErrors, 'resend_limit');
-    case 'locked': throw problem(identityErrors, 'too_many_attempts');
-  }
 }

@@ -1,7 +1,7 @@
-/** The outcomes recovery, re-authentication and contact changes share, mapped to their problems. */
-import { problem, type ProblemError } from '../../shared/errors.js';
-import { fromPublicId } from '../../shared/ids.js';
-import { identityErrors } from '../errors.js';
+/** The outcomes every identity flow shares (codes, factors, flows, sends), mapped to their problems once. */
+import { problem, type ProblemError } from '../shared/errors.js';
+import { fromPublicId } from '../shared/ids.js';
+import { identityErrors } from './errors.js';
 
 export type CommonOutcome =
   | { kind: 'wrong'; remaining: number }
