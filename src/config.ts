@@ -66,12 +66,22 @@ export const envSchema = z.object({
   SESSION_ABSOLUTE_HOURS: int(1, 24 * 365).default(24 * 30),
   PRIVILEGED_WINDOW_SECONDS: int(30, 3600).default(300),
   RESTRICTED_MODE_HOURS: int(0, 24 * 30).default(24),
+  POS_CLOCK_SKEW_SECONDS: int(1, 300).default(300), // SPEC PAY-2: never more than 5 minutes
   CARDNET: z.enum(['in-process', 'off']).optional(),
   CARDNET_HOST: z.string().min(1).optional(),
   CARDNET_PORT: int(0, 65535).default(3100),
   CARDNET_PUBLIC_URL: z.url().optional(),
   CARDNET_WEBHOOK_URL: z.url().optional(),
   CARDNET_WEBHOOK_SECRET: z.string().min(16).optional(),
+  CARDNET_TIMEOUT_DELAY_MS: int(0, 600_000).default(30_000),
+  CARD_NETWORK_URL: z.url().optional(),
+  CARD_NETWORK_TIMEOUT_MS: int(50, 120_000).default(10_000),
+  CARDS_PER_ACCOUNT: int(1, 20).default(3),
+  CARD_CVC_FAILURES_PER_CARD: int(1, 100).default(3),
+  CARD_CVC_FAILURES_PER_ACCOUNT: int(1, 100).default(5),
+  CARD_CVC_WINDOW_HOURS: int(1, 24 * 30).default(24),
+  TOPUP_CHALLENGE_MINUTES: int(1, 120).default(15),
+  TOPUP_RECONCILE_MS: int(0, 3_600_000).default(5_000),
   LIMIT_CARD_TOPUP_MIN_YEN: int(1, 10_000_000).default(1000),
   LIMIT_CARD_TOPUP_MAX_YEN: int(1, 10_000_000).default(30_000),
   LIMIT_CARD_TOPUP_24H_YEN: int(1, 100_000_000).default(50_000),
@@ -82,6 +92,10 @@ export const envSchema = z.object({
   LIMIT_PAYMENT_MAX_YEN: int(1, 10_000_000).default(50_000),
   LIMIT_PAYMENT_24H_YEN: int(1, 100_000_000).default(100_000),
   LIMIT_RESTRICTED_PAYMENT_24H_YEN: int(0, 10_000_000).default(5000),
+  // Payment codes (PAY-1): valid at most 5 minutes, refreshed every minute, made only soon after an unlock.
+  PAYMENT_CODE_TTL_SECONDS: int(30, 300).default(300),
+  PAYMENT_CODE_REFRESH_SECONDS: int(10, 300).default(60),
+  UNLOCK_WINDOW_SECONDS: int(30, 300).default(300),
   KONPAY_PASSWORD_PEPPER: z.string().optional(),
   KONPAY_SIGNING_KEY: z.string().optional(),
   KONPAY_ENCRYPTION_KEY: z.string().optional(),
@@ -131,15 +145,36 @@ export interface Config {
     readonly publicUrl: string | undefined;
     readonly webhookUrl: string | undefined;
     readonly webhookSecret: string | undefined;
+    /** How long the network-timeout test card holds its answer back. */
+    readonly timeoutDelayMs: number;
+  };
+  /** Cards and card top-ups (WAL-3): the card network Konpay talks to and its own rules. */
+  readonly cards: {
+    /** The card network's base URL; defaults to the in-process simulator. */
+    readonly networkUrl: string | undefined;
+    /** Past this an answer from the card network counts as lost (reconciled later). */
+    readonly networkTimeoutMs: number;
+    readonly perAccount: number;
+    readonly cvcFailuresPerCard: number;
+    readonly cvcFailuresPerAccount: number;
+    readonly cvcWindowMs: number;
+    /** A top-up whose 3-D Secure challenge is not completed in this time is canceled. */
+    readonly challengeMs: number;
+    /** How often the reconciliation job looks at top-ups in flight (0: never, tests drive it). */
+    readonly reconcileEveryMs: number;
   };
   /** Wallet limits (WAL-5) and the restricted-mode cap (ID-10), in yen. */
   readonly limits: Limits;
+  /** Payment codes and app unlock (PAY-1). */
+  readonly codes: { readonly ttlMs: number; readonly refreshMs: number; readonly unlockWindowMs: number };
   /** Counters live in Redis when set, else in PostgreSQL. */
   readonly redisUrl: string | undefined;
   /** Proxies whose X-Forwarded-For is believed (IPs or CIDRs). */
   readonly trustedProxies: readonly string[];
   /** Login throttle, proof-of-work breaker and code-send budgets (ID-3, ID-5). */
   readonly throttle: ThrottleSettings;
+  /** Signed POS requests (PAY-2): how far a request's timestamp may be from our clock. */
+  readonly pos: { readonly clockSkewSeconds: number };
   readonly secrets: Secrets;
 }
 
@@ -169,6 +204,9 @@ export async function loadConfig(source: Record<string, string | undefined>): Pr
     if (e.ARGON2_MEMORY_KIB < 19_456 || e.ARGON2_ITERATIONS < 2) {
       throw new ConfigError('ARGON2_MEMORY_KIB must be at least 19456 and ARGON2_ITERATIONS at least 2 in production');
     }
+  }
+  if (e.PAYMENT_CODE_REFRESH_SECONDS > e.PAYMENT_CODE_TTL_SECONDS) {
+    throw new ConfigError('PAYMENT_CODE_REFRESH_SECONDS must not exceed PAYMENT_CODE_TTL_SECONDS: the app would show expired codes');
   }
   if ((e.VAPID_PUBLIC_KEY === undefined) !== (e.VAPID_PRIVATE_KEY === undefined)) {
     throw new ConfigError('VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY must be set together');
@@ -235,6 +273,17 @@ export async function loadConfig(source: Record<string, string | undefined>): Pr
       publicUrl: e.CARDNET_PUBLIC_URL,
       webhookUrl: e.CARDNET_WEBHOOK_URL,
       webhookSecret: e.CARDNET_WEBHOOK_SECRET,
+      timeoutDelayMs: e.CARDNET_TIMEOUT_DELAY_MS,
+    },
+    cards: {
+      networkUrl: e.CARD_NETWORK_URL,
+      networkTimeoutMs: e.CARD_NETWORK_TIMEOUT_MS,
+      perAccount: e.CARDS_PER_ACCOUNT,
+      cvcFailuresPerCard: e.CARD_CVC_FAILURES_PER_CARD,
+      cvcFailuresPerAccount: e.CARD_CVC_FAILURES_PER_ACCOUNT,
+      cvcWindowMs: e.CARD_CVC_WINDOW_HOURS * 3_600_000,
+      challengeMs: e.TOPUP_CHALLENGE_MINUTES * 60_000,
+      reconcileEveryMs: e.TOPUP_RECONCILE_MS,
     },
     limits: {
       cardTopup: { min: e.LIMIT_CARD_TOPUP_MIN_YEN, max: e.LIMIT_CARD_TOPUP_MAX_YEN, per24h: e.LIMIT_CARD_TOPUP_24H_YEN, per30d: e.LIMIT_CARD_TOPUP_30D_YEN },
@@ -243,6 +292,8 @@ export async function loadConfig(source: Record<string, string | undefined>): Pr
       payment: { max: e.LIMIT_PAYMENT_MAX_YEN, per24h: e.LIMIT_PAYMENT_24H_YEN },
       restrictedPaymentsPer24h: e.LIMIT_RESTRICTED_PAYMENT_24H_YEN,
     },
+    codes: { ttlMs: e.PAYMENT_CODE_TTL_SECONDS * 1000, refreshMs: e.PAYMENT_CODE_REFRESH_SECONDS * 1000, unlockWindowMs: e.UNLOCK_WINDOW_SECONDS * 1000 },
+    pos: { clockSkewSeconds: e.POS_CLOCK_SKEW_SECONDS },
     redisUrl: e.REDIS_URL,
     trustedProxies: csv(e.TRUSTED_PROXIES),
     throttle: {

@@ -40,6 +40,10 @@ import { storedSecondFactors } from './identity/factors/second-factors.js';
 import { pushRoutes } from './identity/routes/push.js';
 import { walletRoutes } from './wallet/routes.js';
 import { walletErrors } from './wallet/errors.js';
+import { codesErrors } from './codes/errors.js';
+import { codesRoutes } from './codes/routes.js';
+import { posRoutes } from './pos/routes.js';
+import { posErrors } from './pos/errors.js';
 import { PendingSweeper } from './wallet/ledger/sweeper.js';
 import { changeRoutes } from './identity/changes/routes.js';
 import { reauthRoutes } from './identity/changes/reauth-routes.js';
@@ -54,11 +58,22 @@ import { DeviceCredentials } from './identity/tokens.js';
 import { secretBytes } from './secrets.js';
 import { hmac } from './shared/crypto.js';
 import { startCardnet, type Cardnet } from './cardnet/start.js';
+import { cardErrors } from './cards/errors.js';
+import { cardRoutes } from './cards/routes.js';
+import type { CardsDeps } from './cards/deps.js';
+import { offlineNetwork } from './cards/psp/offline.js';
+import { simulatorClient } from './cards/psp/simulator-client.js';
+import { Idempotency } from './idempotency/idempotency.js';
+import { topupErrors } from './topups/errors.js';
+import type { TopupsDeps } from './topups/deps.js';
+import { TopupReconciler } from './topups/reconciler.js';
+import { topupRoutes } from './topups/routes.js';
+import { cardNetworkWebhookRoutes } from './topups/webhook-routes.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 /** Every module's closed error table; `/problems` documents exactly these. */
-export const ERROR_MODULES = [httpErrors, identityErrors, idempotencyErrors, walletErrors] as const;
+export const ERROR_MODULES = [httpErrors, identityErrors, idempotencyErrors, walletErrors, posErrors, codesErrors, cardErrors, topupErrors] as const;
 
 export interface Konpay {
   readonly app: App;
@@ -67,6 +82,8 @@ export interface Konpay {
   readonly notifier: Notifier;
   readonly worker: OutboxWorker;
   readonly sweeper: PendingSweeper;
+  /** Resolves card top-ups in flight (lost answers, lapsed challenges). */
+  readonly reconciler: TopupReconciler;
   readonly identity: IdentityDeps;
   /** The in-process card network simulator, when enabled. */
   readonly cardnet: Cardnet | undefined;
@@ -86,7 +103,7 @@ export interface StartOptions {
   logDestination?: DestinationStream;
   /** Overrides for the channel senders (tests). */
   senders?: ChannelSenders;
-  /** Start the background jobs: the outbox worker and the ledger sweeper (default true). */
+  /** Start the background jobs: the outbox worker, the ledger sweeper, the top-up reconciler and the simulator's timer (default true). */
   worker?: boolean;
   /** The password hasher (tests wrap it to count verifications). */
   hasher?: PasswordHasher;
@@ -97,6 +114,8 @@ export interface StartOptions {
   redisPrefix?: string;
   /** Extra route plugins, registered last (tests use this to add probes). */
   routes?: readonly FastifyPluginAsync[];
+  /** Extra plugins inside the signed POS plugin (tests add probes there). */
+  posRoutes?: readonly FastifyPluginAsync[];
 }
 
 export async function startKonpay(config: Config, opts: StartOptions = {}): Promise<Konpay> {
@@ -146,6 +165,33 @@ export async function startKonpay(config: Config, opts: StartOptions = {}): Prom
   // Recovery, privileged changes and "this wasn't me" links (recovery/, changes/).
   const accountDeps: AccountDeps = { ...identity, freezeLinks };
 
+  // The card network's webhooks are signed with this; the simulator and Konpay share it.
+  const cardWebhookSecret = config.cardnet.webhookSecret ?? hmac(signingKey, 'cardnet-webhook').toString('hex');
+  // The card network simulator, where a real PSP would be (never in production).
+  const cardnet = config.cardnet.enabled
+    ? await startCardnet({
+        pool, clock, logger, notifier,
+        keys: { fingerprint: hmac(signingKey, 'cardnet-fingerprint-key') },
+        host: config.cardnet.host, port: config.cardnet.port, publicUrl: config.cardnet.publicUrl,
+        allowedReturnOrigins: [new URL(config.http.publicUrl).origin],
+        webhook: { url: config.cardnet.webhookUrl ?? `${config.http.publicUrl}/v1/webhooks/card-network`, secret: cardWebhookSecret },
+        timeoutDelayMs: config.cardnet.timeoutDelayMs,
+        tickMs: opts.worker === false ? 0 : 5_000,
+      })
+    : undefined;
+  if (cardnet) logger.info({ url: cardnet.url }, 'card network simulator listening');
+  const cardNetworkUrl = config.cards.networkUrl ?? cardnet?.url;
+  const psp = cardNetworkUrl ? simulatorClient({ baseUrl: cardNetworkUrl, timeoutMs: config.cards.networkTimeoutMs }) : offlineNetwork();
+  const cardsDeps: CardsDeps = {
+    pool, clock, logger, psp, events: identity.events, publicUrl: config.http.publicUrl,
+    rules: { ...config.cards, challengeMs: config.cards.challengeMs },
+  };
+  const topupsDeps: TopupsDeps = {
+    pool, clock, logger, psp, notifier, freezeLinks, events: identity.events, limits: config.limits,
+    publicUrl: config.http.publicUrl, challengeMs: config.cards.challengeMs,
+  };
+  const reconciler = new TopupReconciler(topupsDeps, config.cards.reconcileEveryMs);
+
   const app = await buildApp({
     logger,
     publicUrl: config.http.publicUrl,
@@ -161,10 +207,16 @@ export async function startKonpay(config: Config, opts: StartOptions = {}): Prom
       passkeyLoginRoutes(factorDeps, { secureCookies }),
       pushRoutes(identity, auth),
       walletRoutes({ pool, clock, limits: config.limits, auth }),
+      cardRoutes(cardsDeps, auth),
+      topupRoutes(topupsDeps, auth, new Idempotency(pool, clock)),
+      cardNetworkWebhookRoutes(topupsDeps, cardWebhookSecret),
+      // Signed POS API (PAY-2); later POS route plugins go in posRoutes' list (src/pos/routes.ts).
+      posRoutes({ pool, clock, encryptionKey: factorKeys.encryptionKey, clockSkewSeconds: config.pos.clockSkewSeconds }, [...(opts.posRoutes ?? [])]),
       recoveryRoutes(accountDeps, { secureCookies }),
       freezeRoutes(accountDeps),
       reauthRoutes(accountDeps, auth),
       changeRoutes(accountDeps, auth),
+      codesRoutes({ ...identity, signingKey, policy: config.codes }, auth),
       ...(config.notify.devOutbox ? [devOutboxRoutes(pool)] : []),
       ...(opts.routes ?? []),
     ],
@@ -174,24 +226,13 @@ export async function startKonpay(config: Config, opts: StartOptions = {}): Prom
   if (opts.worker !== false) {
     worker.start();
     sweeper.start();
+    reconciler.start();
   }
 
-  // The card network simulator, where a real PSP would be (never in production).
-  const cardnet = config.cardnet.enabled
-    ? await startCardnet({
-        pool, clock, logger, notifier,
-        keys: { fingerprint: hmac(signingKey, 'cardnet-fingerprint-key') },
-        host: config.cardnet.host, port: config.cardnet.port, publicUrl: config.cardnet.publicUrl,
-        allowedReturnOrigins: [new URL(config.http.publicUrl).origin],
-        webhook: { url: config.cardnet.webhookUrl, secret: config.cardnet.webhookSecret ?? hmac(signingKey, 'cardnet-webhook').toString('hex') },
-        tickMs: opts.worker === false ? 0 : 5_000,
-      })
-    : undefined;
-  if (cardnet) logger.info({ url: cardnet.url }, 'card network simulator listening');
 
   let closing: Promise<void> | undefined;
   const konpay: Konpay = {
-    app, pool, logger, notifier, worker, sweeper, identity, cardnet,
+    app, pool, logger, notifier, worker, sweeper, reconciler, identity, cardnet,
     url: '',
     async listen() {
       konpay.url = await app.listen({ host: config.http.host, port: config.http.port });
@@ -201,6 +242,7 @@ export async function startKonpay(config: Config, opts: StartOptions = {}): Prom
       closing ??= (async () => {
         await app.close();
         await cardnet?.close();
+        await reconciler.stop();
         await sweeper.stop();
         await worker.stop();
         smtp?.close();

@@ -8,8 +8,8 @@ import { parsePhoneNumberFromString } from 'libphonenumber-js';
 import { withTransaction } from '../db/tx.js';
 import { hmac } from '../shared/crypto.js';
 import type { CardnetDeps } from './deps.js';
-import { newCardnetUuid, toCardnetId } from './ids.js';
-import { insertToken } from './repo/tokens.js';
+import { fromCardnetId, newCardnetUuid, toCardnetId } from './ids.js';
+import { findToken, insertToken } from './repo/tokens.js';
 import { brandOf, luhnValid, normalisePan, profileOf } from './test-cards.js';
 
 export interface CardInput {
@@ -70,4 +70,11 @@ export async function tokenise(deps: CardnetDeps, input: CardInput): Promise<Tok
     kind: 'ok',
     card: { token: toCardnetId('tok', id), fingerprint: row.fingerprint, last4: row.last4, brand: row.brand, expMonth: row.expMonth, expYear },
   };
+}
+
+/** A token as the merchant may see it (never the number). */
+export async function readToken(deps: CardnetDeps, token: string): Promise<TokenisedCard | undefined> {
+  const id = fromCardnetId('tok', token);
+  const row = id ? await findToken(deps.pool, id) : undefined;
+  return row && { token, fingerprint: row.fingerprint, last4: row.last4, brand: row.brand, expMonth: row.expMonth, expYear: row.expYear };
 }

@@ -40,7 +40,7 @@ export function alreadyRegisteredSms(locale: Locale): string {
 export type SecurityEventKind =
   | 'account_created' | 'new_device_login' | 'password_changed' | 'email_changed' | 'phone_changed'
   | 'factor_added' | 'factor_removed' | 'recovery_completed' | 'account_frozen' | 'card_added'
-  | 'sessions_revoked' | 'breached_password_detected';
+  | 'sessions_revoked' | 'breached_password_detected' | 'app_pin_locked' | 'money_moved';
 
 const EVENT_TITLES: Record<SecurityEventKind, { ja: string; en: string }> = {
   account_created: { ja: 'アカウントを作成しました', en: 'Your account was created' },
@@ -55,6 +55,8 @@ const EVENT_TITLES: Record<SecurityEventKind, { ja: string; en: string }> = {
   card_added: { ja: 'カードが登録されました', en: 'A card was added' },
   sessions_revoked: { ja: 'すべての端末からログアウトしました', en: 'You were signed out everywhere' },
   breached_password_detected: { ja: 'パスワードの変更が必要です', en: 'Your password must be changed' },
+  app_pin_locked: { ja: 'アプリのPINが無効になりました', en: 'Your app PIN was disabled' },
+  money_moved: { ja: 'ウォレットのお金が動きました', en: 'Money moved in your wallet' },
 };
 
 export function securityNotice(locale: Locale, kind: SecurityEventKind, detail: string, helpUrl: string): { title: string; text: string } {

@@ -9,7 +9,7 @@ import { cardnetErrors } from '../errors.js';
 import { renderCardForm } from '../pages.js';
 import { tokenAnswer, tokenRequest } from '../schemas.js';
 import { isAllowedReturnUrl } from '../three-ds.js';
-import { tokenise, type TokeniseResult } from '../tokenise.js';
+import { readToken, tokenise, type TokeniseResult } from '../tokenise.js';
 import { acceptForms, field } from './form.js';
 
 const TAGS = ['cardnet: tokens'];
@@ -63,6 +63,17 @@ export function tokenRoutes(deps: CardnetDeps): FastifyPluginAsync {
       if (result.kind === 'expired') throw problem(cardnetErrors, 'card_expired');
       if (result.kind === 'invalid') throw problem(cardnetErrors, 'invalid_card', FIELD_MESSAGES[result.field], { field: result.field });
       return reply.code(201).send(result.card);
+    });
+
+    app.get('/cardnet/v1/tokens/:token', {
+      schema: {
+        summary: 'Read a token: the merchant learns the fingerprint and last four digits from us, not from the browser',
+        tags: TAGS, params: z.object({ token: z.string().min(1).max(100) }), response: { 200: tokenAnswer },
+      },
+    }, async (req) => {
+      const card = await readToken(deps, req.params.token);
+      if (!card) throw problem(cardnetErrors, 'token_not_found');
+      return card;
     });
   };
 }

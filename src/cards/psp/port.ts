@@ -16,6 +16,16 @@ export interface PspPayment {
   declineCode: string | null;
 }
 
+/** What the network tells the merchant about a tokenised card: never the number. */
+export interface PspCard {
+  token: string;
+  fingerprint: string;
+  last4: string;
+  brand: string;
+  expMonth: number;
+  expYear: number;
+}
+
 export interface PspAuthentication {
   id: string;
   status: 'authenticated' | 'challenge_required' | 'failed';
@@ -29,6 +39,8 @@ export type PspResult<T> =
   | { kind: 'unavailable' };
 
 export interface CardNetwork {
+  /** The card behind a token, read server-side: the browser's copy is not trusted. */
+  getCard(token: string): Promise<PspResult<PspCard>>;
   startAuthentication(input: { token: string; amount: number; returnUrl: string }): Promise<PspResult<PspAuthentication>>;
   getAuthentication(id: string): Promise<PspResult<PspAuthentication>>;
   authorise(input: { reference: string; token: string; authenticationId: string; amount: number }): Promise<PspResult<PspPayment>>;

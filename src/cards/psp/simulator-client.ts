@@ -1,5 +1,5 @@
 /** The card network over HTTP, as the simulator (`src/cardnet`) speaks it. */
-import type { CardNetwork, PspAuthentication, PspPayment, PspResult } from './port.js';
+import type { CardNetwork, PspAuthentication, PspCard, PspPayment, PspResult } from './port.js';
 
 export interface SimulatorClientOptions {
   baseUrl: string;
@@ -28,6 +28,7 @@ export function simulatorClient(opts: SimulatorClientOptions): CardNetwork {
   }
   const pay = (ref: string) => `/cardnet/v1/payments/${encodeURIComponent(ref)}`;
   return {
+    getCard: (token) => call<PspCard>('GET', `/cardnet/v1/tokens/${encodeURIComponent(token)}`),
     startAuthentication: (input) => call<PspAuthentication>('POST', '/cardnet/v1/authentications', { ...input, challenge: 'mandate' }),
     getAuthentication: (id) => call<PspAuthentication>('GET', `/cardnet/v1/authentications/${encodeURIComponent(id)}`),
     authorise: (input) => call<PspPayment>('POST', '/cardnet/v1/payments', input),

@@ -13,7 +13,7 @@
  */
 import type { Queryable } from '../../db/pool.js';
 import { newUuid } from '../../shared/ids.js';
-import { findAccountByCode, insertAccountIfAbsent, type AccountKind, type AccountRow } from './repo.js';
+import { findAccountByCode, insertAccountIfAbsent, lockAccount, type AccountKind, type AccountRow } from './repo.js';
 
 export const SYSTEM_ACCOUNTS = ['card_clearing', 'fee_revenue', 'compensation', 'chargeback_loss'] as const;
 
@@ -31,6 +31,16 @@ export function walletCode(userId: string): string {
 
 export function ensureWallet(q: Queryable, userId: string, now: Date): Promise<AccountRow> {
   return ensureAccount(q, walletCode(userId), 'wallet', userId, now);
+}
+
+/**
+ * The customer's wallet, created if need be and locked for the caller's transaction:
+ * limits are read and the movement posted under this lock, so concurrent requests
+ * cannot together pass a limit each would pass alone (WAL-5).
+ */
+export async function lockWallet(q: Queryable, userId: string, now: Date): Promise<AccountRow> {
+  const w = await ensureWallet(q, userId, now);
+  return (await lockAccount(q, w.id))!;
 }
 
 /** Balance as the customer sees it: posted credits minus posted debits. */

@@ -42,6 +42,11 @@ export async function findAccountByCode(q: Queryable, code: string): Promise<Acc
   return (await q.query<AccountRow>(`SELECT * FROM ledger_accounts WHERE code = $1`, [code])).rows[0];
 }
 
+/** The account row, locked until the caller's transaction ends. */
+export async function lockAccount(q: Queryable, id: string): Promise<AccountRow | undefined> {
+  return (await q.query<AccountRow>(`SELECT * FROM ledger_accounts WHERE id = $1 FOR UPDATE`, [id])).rows[0];
+}
+
 export async function findAccount(q: Queryable, id: string): Promise<AccountRow | undefined> {
   return (await q.query<AccountRow>(`SELECT * FROM ledger_accounts WHERE id = $1`, [id])).rows[0];
 }

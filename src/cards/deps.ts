@@ -1,0 +1,31 @@
+import type pg from 'pg';
+import type { SecurityEvents } from '../identity/events.js';
+import type { Clock } from '../shared/clock.js';
+import type { Logger } from '../shared/logger.js';
+import type { CardNetwork } from './psp/port.js';
+
+/** The card rules of WAL-3, from configuration. */
+export interface CardRules {
+  readonly perAccount: number;
+  readonly cvcFailuresPerCard: number;
+  readonly cvcFailuresPerAccount: number;
+  readonly cvcWindowMs: number;
+  /** A card set-up (or top-up) whose challenge is not completed in this time lapses. */
+  readonly challengeMs: number;
+}
+
+export interface CardsDeps {
+  readonly pool: pg.Pool;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly psp: CardNetwork;
+  readonly events: SecurityEvents;
+  /** Konpay's public URL: the card network sends the browser back here after a challenge. */
+  readonly publicUrl: string;
+  readonly rules: CardRules;
+}
+
+/** Thrown inside a transaction to roll it back when the card network cannot be reached. */
+export class NetworkUnavailable extends Error {
+  override name = 'NetworkUnavailable';
+}

@@ -1,0 +1,127 @@
+/**
+ * Merchant, store and terminal use cases. Ids in and out are the public ones (`mer_…`,
+ * `sto_…`, `trm_…`); a malformed id is simply `not_found`. Expected outcomes are values.
+ *
+ * A terminal's secret is made here, returned once and kept only sealed: whoever creates
+ * or rotates a terminal must hand the secret to the till then, or rotate again.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Queryable } from '../db/pool.js';
+import type { Clock } from '../shared/clock.js';
+import { randomToken, seal } from '../shared/crypto.js';
+import { fromPublicId, newUuid, toPublicId, type PrefixedId } from '../shared/ids.js';
+import {
+  findTerminalChain, insertMerchant, insertStore, insertTerminal, replaceTerminalSecret, revokeTerminalRow, setPartyStatus, setTerminalStatus,
+  type PartyStatus, type TerminalUpdate,
+} from './repo.js';
+
+export interface MerchantDeps {
+  pool: Queryable;
+  clock: Clock;
+  /** The server's encryption key (KONPAY_ENCRYPTION_KEY): terminal secrets are sealed under it. */
+  encryptionKey: Buffer;
+}
+
+export type NotFound = { kind: 'not_found' };
+const NOT_FOUND: NotFound = { kind: 'not_found' };
+
+/** Bytes of entropy in a terminal secret (256 bits, the HMAC-SHA256 key size). */
+const SECRET_BYTES = 32;
+
+/** The AAD a terminal's sealed secret is bound to: a sealed value copied to another row does not open. */
+export const terminalSecretAad = (terminalUuid: string) => `terminal:${terminalUuid}`;
+
+/** A new secret: `sk_` and 32 random bytes in base64url. The HMAC key is this whole string's UTF-8 bytes. */
+const newSecret = () => randomToken('sk', SECRET_BYTES);
+/** Key ids are public and stable across rotations; random rather than the terminal id so they say nothing. */
+const newKeyId = () => `pk_${randomBytes(12).toString('hex')}`;
+
+export async function createMerchant(deps: MerchantDeps, input: { name: string }): Promise<{ kind: 'created'; id: PrefixedId<'mer'> }> {
+  const row = await insertMerchant(deps.pool, { id: newUuid(), name: input.name, now: deps.clock.now() });
+  return { kind: 'created', id: toPublicId('mer', row.id) };
+}
+
+export async function createStore(deps: MerchantDeps, input: { merchantId: string; name: string }): Promise<{ kind: 'created'; id: PrefixedId<'sto'> } | NotFound> {
+  const merchant = fromPublicId('mer', input.merchantId);
+  if (!merchant) return NOT_FOUND;
+  const row = await insertStore(deps.pool, { id: newUuid(), merchantId: merchant, name: input.name, now: deps.clock.now() });
+  return row ? { kind: 'created', id: toPublicId('sto', row.id) } : NOT_FOUND;
+}
+
+export interface IssuedTerminalSecret {
+  terminalId: PrefixedId<'trm'>;
+  keyId: string;
+  /** Shown once; Konpay keeps it only sealed. */
+  secret: string;
+}
+
+export async function createTerminal(deps: MerchantDeps, input: { storeId: string }): Promise<({ kind: 'created' } & IssuedTerminalSecret) | NotFound> {
+  const store = fromPublicId('sto', input.storeId);
+  if (!store) return NOT_FOUND;
+  const id = newUuid();
+  const secret = newSecret();
+  const keyId = newKeyId();
+  const created = await insertTerminal(deps.pool, {
+    id, storeId: store, keyId, secretSealed: seal(deps.encryptionKey, secret, terminalSecretAad(id)), now: deps.clock.now(),
+  });
+  return created ? { kind: 'created', terminalId: toPublicId('trm', id), keyId, secret } : NOT_FOUND;
+}
+
+/** A new secret for the terminal; the old one is refused from the moment this returns. */
+export async function rotateTerminalSecret(deps: MerchantDeps, terminalId: string): Promise<({ kind: 'rotated' } & IssuedTerminalSecret) | NotFound | { kind: 'revoked' }> {
+  const id = fromPublicId('trm', terminalId);
+  if (!id) return NOT_FOUND;
+  const secret = newSecret();
+  const r = await replaceTerminalSecret(deps.pool, id, seal(deps.encryptionKey, secret, terminalSecretAad(id)), deps.clock.now());
+  return r.kind === 'updated' ? { kind: 'rotated', terminalId: toPublicId('trm', id), keyId: r.keyId, secret } : r;
+}
+
+/** Revokes for good: a revoked terminal cannot be resumed or rotated; make a new one. */
+export async function revokeTerminal(deps: MerchantDeps, terminalId: string): Promise<{ kind: 'revoked' } | NotFound> {
+  const id = fromPublicId('trm', terminalId);
+  if (!id) return NOT_FOUND;
+  const r = await revokeTerminalRow(deps.pool, id, deps.clock.now());
+  return r.kind === 'updated' ? { kind: 'revoked' } : NOT_FOUND;
+}
+
+export type StatusChange = { kind: 'updated' } | NotFound;
+
+export const suspendTerminal = (deps: MerchantDeps, terminalId: string) => terminalStatus(deps, terminalId, 'suspended');
+export const resumeTerminal = (deps: MerchantDeps, terminalId: string) => terminalStatus(deps, terminalId, 'active');
+
+async function terminalStatus(deps: MerchantDeps, terminalId: string, status: PartyStatus): Promise<StatusChange | { kind: 'revoked' }> {
+  const id = fromPublicId('trm', terminalId);
+  if (!id) return NOT_FOUND;
+  const r: TerminalUpdate = await setTerminalStatus(deps.pool, id, status);
+  return r.kind === 'updated' ? { kind: 'updated' } : r;
+}
+
+export const suspendStore = (deps: MerchantDeps, storeId: string) => partyStatus(deps, 'sto', storeId, 'suspended');
+export const resumeStore = (deps: MerchantDeps, storeId: string) => partyStatus(deps, 'sto', storeId, 'active');
+export const suspendMerchant = (deps: MerchantDeps, merchantId: string) => partyStatus(deps, 'mer', merchantId, 'suspended');
+export const resumeMerchant = (deps: MerchantDeps, merchantId: string) => partyStatus(deps, 'mer', merchantId, 'active');
+
+async function partyStatus(deps: MerchantDeps, prefix: 'sto' | 'mer', publicId: string, status: PartyStatus): Promise<StatusChange> {
+  const id = fromPublicId(prefix, publicId);
+  if (!id) return NOT_FOUND;
+  const found = await setPartyStatus(deps.pool, prefix === 'sto' ? 'stores' : 'merchants', id, status);
+  return found ? { kind: 'updated' } : NOT_FOUND;
+}
+
+export interface TerminalProfile {
+  id: PrefixedId<'trm'>;
+  keyId: string;
+  store: { id: PrefixedId<'sto'>; name: string };
+  merchant: { id: PrefixedId<'mer'>; name: string };
+}
+
+/** Who a terminal is, for its sign-in page; by database id (as `req.terminal` carries it). */
+export async function terminalProfile(q: Queryable, terminalUuid: string): Promise<({ kind: 'found' } & TerminalProfile) | NotFound> {
+  const row = await findTerminalChain(q, { id: terminalUuid });
+  if (!row) return NOT_FOUND;
+  return {
+    kind: 'found', id: toPublicId('trm', row.id), keyId: row.key_id,
+    store: { id: toPublicId('sto', row.store_id), name: row.store_name },
+    merchant: { id: toPublicId('mer', row.merchant_id), name: row.merchant_name },
+  };
+}

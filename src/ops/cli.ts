@@ -1,0 +1,80 @@
+/**
+ * `npm run ops -- <command>`: operator commands against the configured database, with
+ * the same configuration as `npm start` (environment, data folder, secrets). Commands
+ * are tables of `Command`s (src/ops/command.ts); add a module's table to COMMANDS.
+ *
+ * Standard output carries the answer (a new terminal's secret included, shown once);
+ * logs go to standard error, at `warn` unless LOG_LEVEL says otherwise.
+ * Exit status: 0 done, 1 refused (not found, revoked…), 2 usage.
+ */
+import { parseArgs } from 'node:util';
+import pino from 'pino';
+import { ConfigError, loadConfig } from '../config.js';
+import { loadMigrations, migrate } from '../db/migrate.js';
+import { openDatabase } from '../db/open.js';
+import { createPool } from '../db/pool.js';
+import { secretValues } from '../secrets.js';
+import { systemClock } from '../shared/clock.js';
+import { createLogger } from '../shared/logger.js';
+import type { Command, CommandArgs } from './command.js';
+import { merchantCommands } from './merchant-commands.js';
+
+const COMMANDS: readonly Command[] = [...merchantCommands];
+
+function help(): string {
+  const width = Math.max(...COMMANDS.map((c) => `${c.name} ${c.usage}`.length));
+  return ['usage: npm run ops -- <command>', '', ...COMMANDS.map((c) => `  ${`${c.name} ${c.usage}`.padEnd(width)}  ${c.summary}`)].join('\n');
+}
+
+/** The command named by the leading words, and its arguments; a string is a usage error. */
+function select(argv: string[]): { command: Command; args: CommandArgs } | string {
+  const command = COMMANDS.find((c) => c.name.split(' ').every((w, i) => argv[i] === w));
+  if (!command) return argv.length ? `unknown command: ${argv.slice(0, 2).join(' ')}` : 'no command given';
+  const rest = argv.slice(command.name.split(' ').length);
+  try {
+    const parsed = parseArgs({
+      args: rest, strict: true, allowPositionals: true,
+      options: Object.fromEntries((command.options ?? []).map((o) => [o, { type: 'string' as const }])),
+    });
+    const options = parsed.values as Record<string, string | undefined>;
+    const missing = (command.options ?? []).filter((o) => !options[o]);
+    if (missing.length) return `${command.name}: missing ${missing.map((o) => `--${o}`).join(', ')}`;
+    if (parsed.positionals.length !== (command.positionals ?? 0)) return `usage: ${command.name} ${command.usage}`;
+    return { command, args: { options, positionals: parsed.positionals } };
+  } catch (err) {
+    return `${command.name}: ${(err as Error).message}`;
+  }
+}
+
+async function main(argv: string[]): Promise<number> {
+  const chosen = select(argv);
+  if (typeof chosen === 'string') {
+    console.error(`konpay ops: ${chosen}\n\n${help()}`);
+    return 2;
+  }
+  const config = await loadConfig({ LOG_LEVEL: 'warn', ...process.env });
+  const logger = createLogger({ level: config.logLevel, knownSecrets: secretValues(config.secrets), destination: pino.destination(2) });
+  const database = await openDatabase(config, logger);
+  const pool = createPool({ connectionString: database.url, max: 2, applicationName: 'konpay-ops' });
+  try {
+    await migrate(pool, await loadMigrations());
+    return await chosen.command.run(
+      { config, pool, clock: systemClock, out: (l) => process.stdout.write(`${l}\n`), err: (l) => process.stderr.write(`konpay ops: ${l}\n`) },
+      chosen.args,
+    );
+  } finally {
+    await pool.end();
+    await database.embedded?.stop(); // a no-op when a running server owns it
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (status) => {
+    process.exitCode = status;
+  },
+  (err: unknown) => {
+    if (err instanceof ConfigError) console.error(`konpay ops: ${err.message}`);
+    else console.error('konpay ops: failed:', err);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,33 @@
+/** The shape of an operator command run by `npm run ops -- …` (src/ops/cli.ts). */
+import type pg from 'pg';
+import type { Config } from '../config.js';
+import type { Clock } from '../shared/clock.js';
+
+export interface OpsContext {
+  config: Config;
+  pool: pg.Pool;
+  clock: Clock;
+  /** Standard output: what the operator asked for. */
+  out(line: string): void;
+  /** Standard error: why it did not happen. */
+  err(line: string): void;
+}
+
+export interface CommandArgs {
+  options: Record<string, string | undefined>;
+  positionals: string[];
+}
+
+export interface Command {
+  /** The words that select it, e.g. `terminal rotate`. */
+  name: string;
+  /** What follows the name in the help text, e.g. `<terminal-id>`. */
+  usage: string;
+  summary: string;
+  /** String options (`--name Foo`), all required. */
+  options?: readonly string[];
+  /** How many positional arguments it takes. */
+  positionals?: number;
+  /** Exit status: 0 done, 1 refused (not found, revoked…). */
+  run(ctx: OpsContext, args: CommandArgs): Promise<number>;
+}

@@ -1,0 +1,94 @@
+/** The POS API's working paths: terminal sign-in, the client, bodies, nonce pruning. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestKonpay, type TestKonpay } from '../../test/harness/konpay.js';
+import { echoProbe, newTerminal, problemCode, signedSend, type TestTerminal } from '../../test/harness/pos.js';
+import { ManualClock } from '../shared/clock.js';
+import { fromPublicId } from '../shared/ids.js';
+import { send } from './client.js';
+
+const clock = new ManualClock('2026-03-02T03:00:00Z');
+let t: TestKonpay;
+let term: TestTerminal;
+
+beforeAll(async () => {
+  t = await startTestKonpay({}, { worker: false, clock, posRoutes: [echoProbe] });
+  await t.konpay.listen();
+  term = await newTerminal(t);
+});
+afterAll(() => t.stop());
+
+describe('GET /pos/v1/terminal', () => {
+  it('answers the signing terminal, its store and merchant', async () => {
+    const r = await term.client.request('GET', '/pos/v1/terminal');
+    expect(r.status, JSON.stringify(r.json)).toBe(200);
+    expect(r.json).toEqual({
+      id: term.terminalId, keyId: term.keyId,
+      store: { id: term.storeId, name: expect.stringMatching(/^Shibuya/) },
+      merchant: { id: term.merchantId, name: expect.stringMatching(/^Konbini Mart/) },
+    });
+    expect(r.headers.get('x-request-id')).toMatch(/^req_/);
+  });
+
+  it('answers each terminal for itself', async () => {
+    const other = await newTerminal(t);
+    const r = await other.client.request('GET', '/pos/v1/terminal');
+    expect((r.json as { id: string }).id).toBe(other.terminalId);
+  });
+});
+
+describe('signed bodies', () => {
+  it('reach the route parsed, with req.terminal set (database ids)', async () => {
+    const r = await term.client.request('POST', '/pos/v1/test/echo', { amount: 1200 }, { idempotencyKey: 'idem-1' });
+    expect(r.status).toBe(200);
+    expect(r.json).toEqual({
+      body: { amount: 1200 },
+      terminal: {
+        id: fromPublicId('trm', term.terminalId), storeId: fromPublicId('sto', term.storeId),
+        merchantId: fromPublicId('mer', term.merchantId), keyId: term.keyId,
+      },
+    });
+  });
+
+  it('are validated after the signature: a signed invalid body is a 400', async () => {
+    const r = await term.client.request('POST', '/pos/v1/test/echo', { amount: 'lots' });
+    expect(r.status).toBe(400);
+    expect(problemCode(r)).toBe('validation_failed');
+  });
+
+  it('that are not JSON get 400 malformed_json, not a 500', async () => {
+    const r = await signedSend(t, term, { method: 'POST', path: '/pos/v1/test/echo', body: '{"amount": 12' });
+    expect(r.status).toBe(400);
+    expect(problemCode(r)).toBe('malformed_json');
+    const poisoned = await signedSend(t, term, { method: 'POST', path: '/pos/v1/test/echo', body: '{"amount":1,"__proto__":{"x":1}}' });
+    expect(problemCode(poisoned)).toBe('malformed_json');
+  });
+
+  it('in another content type get 415', async () => {
+    const p = await term.client.prepare('POST', '/pos/v1/test/echo', { amount: 1 });
+    const r = await send({ ...p, headers: { ...p.headers, 'content-type': 'text/plain' } });
+    expect(r.status).toBe(415);
+  });
+});
+
+describe('nonces', () => {
+  it('are pruned once their request could no longer pass the clock check (2 × skew)', async () => {
+    const x = await newTerminal(t);
+    const id = fromPublicId('trm', x.terminalId)!;
+    const count = async () => (await t.db.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM pos_nonces WHERE terminal_id = $1`, [id])).rows[0]!.n;
+    for (let i = 0; i < 3; i++) expect((await x.client.request('GET', '/pos/v1/terminal')).status).toBe(200);
+    expect(await count()).toBe(3);
+    clock.advance(600_000); // exactly 2 × 300 s: still kept
+    await x.client.request('GET', '/pos/v1/terminal');
+    expect(await count()).toBe(4);
+    clock.advance(1000);
+    await x.client.request('GET', '/pos/v1/terminal');
+    expect(await count()).toBe(2);
+  });
+});
+
+describe('the problem catalogue', () => {
+  it('documents every POS refusal', async () => {
+    const r = await t.konpay.app.inject({ method: 'GET', url: '/problems/pos_nonce_reused' });
+    expect(r.statusCode).toBe(200);
+  });
+});

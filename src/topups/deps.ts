@@ -1,0 +1,23 @@
+import type pg from 'pg';
+import type { CardNetwork } from '../cards/psp/port.js';
+import type { SecurityEvents } from '../identity/events.js';
+import type { FreezeLinks } from '../identity/freeze-links.js';
+import type { Notifier } from '../notify/notifier.js';
+import type { Clock } from '../shared/clock.js';
+import type { Logger } from '../shared/logger.js';
+import type { Limits } from '../wallet/limits.js';
+
+export interface TopupsDeps {
+  readonly pool: pg.Pool;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly psp: CardNetwork;
+  readonly notifier: Notifier;
+  readonly freezeLinks: FreezeLinks;
+  readonly events: SecurityEvents;
+  readonly limits: Limits;
+  /** Konpay's public URL: the challenge page sends the browser back here. */
+  readonly publicUrl: string;
+  /** How long the holder has to complete the challenge. */
+  readonly challengeMs: number;
+}

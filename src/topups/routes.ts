@@ -1,0 +1,136 @@
+/** Card top-ups: start (idempotent), follow, confirm after the challenge, cancel. */
+import type { FastifyPluginAsyncZod, ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { renderReturnPage } from '../cards/return-page.js';
+import { sendHtml } from '../http/html.js';
+import { problemBody, problemSchema } from '../http/problem.js';
+import { idempotencyKeyOf, sendIdempotent } from '../idempotency/http.js';
+import { requestDigest, type Idempotency } from '../idempotency/idempotency.js';
+import { identityErrors } from '../identity/errors.js';
+import { requireSession, type AuthDeps } from '../identity/http-auth.js';
+import { problem, type ProblemError } from '../shared/errors.js';
+import { fromPublicId } from '../shared/ids.js';
+import { advance, cancel } from './advance.js';
+import { createTopup, type CreateTopupResult } from './create.js';
+import type { TopupsDeps } from './deps.js';
+import { topupErrors } from './errors.js';
+import { findTopup, type TopupRow } from './repo.js';
+import { topupSchema, topupView } from './views.js';
+
+const TAGS = ['top-ups'];
+const security: Record<string, string[]>[] = [{ bearer: [] }, { cookie: [] }];
+const params = z.object({ topupId: z.string().max(40).describe('`top_…`') });
+
+const createBody = z.object({
+  cardId: z.string().max(40).describe('`crd_…` of an active card'),
+  amount: z.number().int().positive().max(10_000_000).describe('Integer yen'),
+}).meta({ examples: [{ cardId: 'crd_019ab5c4e2d07c3a9e51f0b2d4c6a8e6', amount: 5000 }] });
+
+function refusal(r: Exclude<CreateTopupResult, { kind: 'created' }>): ProblemError {
+  switch (r.kind) {
+    case 'frozen': return problem(identityErrors, 'account_frozen');
+    case 'restricted': return problem(topupErrors, 'topup_restricted_mode', undefined, { restrictedUntil: r.until.toISOString() });
+    case 'card_not_usable': return problem(topupErrors, 'topup_card_not_usable');
+    case 'limit': return problem(topupErrors, 'topup_limit_exceeded', limitDetail(r), { reason: r.reason, limit: r.limit, remaining: r.remaining });
+    case 'network_unavailable': return problem(topupErrors, 'topup_network_unavailable');
+  }
+}
+
+function limitDetail(r: Extract<CreateTopupResult, { kind: 'limit' }>): string {
+  const y = (n: number) => `¥${n.toLocaleString('en-US')}`;
+  switch (r.reason) {
+    case 'below_minimum': return `A card top-up is at least ${y(r.limit)}.`;
+    case 'above_maximum': return `A card top-up is at most ${y(r.limit)}.`;
+    case 'daily_limit': return `Card top-ups are limited to ${y(r.limit)} in 24 hours; ${y(r.remaining)} remains.`;
+    case 'monthly_limit': return `Card top-ups are limited to ${y(r.limit)} in 30 days; ${y(r.remaining)} remains.`;
+    case 'balance_limit': return `A wallet holds at most ${y(r.limit)}; there is room for ${y(r.remaining)}.`;
+    default: return `This top-up is over a limit (${r.reason}).`;
+  }
+}
+
+export function topupRoutes(deps: TopupsDeps, auth: AuthDeps, idempotency: Idempotency): FastifyPluginAsyncZod {
+  const own = async (raw: string, userId: string | undefined): Promise<TopupRow> => {
+    const id = fromPublicId('top', raw);
+    const t = id ? await findTopup(deps.pool, id) : undefined;
+    if (!t || (userId !== undefined && t.user_id !== userId)) throw problem(topupErrors, 'topup_not_found');
+    return t;
+  };
+
+  return async (app) => {
+    // The issuer's challenge page sends the browser back here, without our session.
+    app.get('/v1/topups/:topupId/3ds-return', {
+      schema: {
+        tags: TAGS, summary: 'Where the issuer\'s challenge page returns the browser after a top-up challenge',
+        description: 'Asks the card network how the challenge went (query parameters are ignored), charges the card if it passed and shows a short page.',
+        params, response: { 200: z.string().meta({ description: 'An HTML page', examples: ['<!doctype html><html lang="ja">…<h1>カードを登録しました</h1>…</html>'] }) },
+      },
+    }, async (req, reply) => {
+      const t = await own(req.params.topupId, undefined);
+      const r = await advance(deps, t.id);
+      const s = r.kind === 'ok' ? r.topup.status : 'failed';
+      reply.header('cache-control', 'no-store');
+      return sendHtml(reply, renderReturnPage(
+        s === 'succeeded' ? { ok: true, ja: `${t.amount.toLocaleString('en-US')}円をチャージしました`, en: `¥${t.amount.toLocaleString('en-US')} was added to your wallet.` }
+          : s === 'processing' || s === 'requires_action' ? { ok: 'pending', ja: '処理中です', en: 'Your top-up is being processed. The app will show the result.' }
+            : { ok: false, ja: 'チャージできませんでした', en: 'The top-up did not go through; nothing was charged. The app shows why.' },
+      ));
+    });
+
+    app.register(async (plugin) => {
+      const authed = plugin.withTypeProvider<ZodTypeProvider>();
+      authed.addHook('preHandler', requireSession(auth));
+
+      authed.post('/v1/topups', {
+        schema: {
+          tags: TAGS, summary: 'Top up from a card (every top-up passes the issuer\'s 3-D Secure challenge)', security,
+          description: 'Needs an `Idempotency-Key` header: a retry with the same key and body answers the first result. Limits are checked with in-flight top-ups counted; restricted mode and frozen accounts refuse card top-ups.',
+          headers: z.object({ 'idempotency-key': z.string().max(255).optional().describe('Required. Unique per top-up; reuse it only to retry') }).loose(),
+          body: createBody,
+          response: { 201: topupSchema, 400: problemSchema, 401: problemSchema, 403: problemSchema, 409: problemSchema, 422: problemSchema, 423: problemSchema, 503: problemSchema },
+        },
+      }, async (req, reply) => {
+        const userId = req.auth!.user.id;
+        const key = idempotencyKeyOf(req);
+        const cardId = fromPublicId('crd', req.body.cardId);
+        const r = await idempotency.execute(`topup:${userId}`, key, requestDigest('POST', '/v1/topups', req.body), async (q) => {
+          const out = cardId ? await createTopup(deps, q, userId, { cardId, amount: req.body.amount }) : { kind: 'card_not_usable' as const };
+          if (out.kind === 'created') return { status: 201, body: topupView(out.topup) };
+          const err = refusal(out);
+          // Nothing may be kept when the network was not asked: roll back, free the key.
+          if (out.kind === 'network_unavailable') throw err;
+          return { status: err.status, body: problemBody(err, req.id, deps.publicUrl) };
+        });
+        return sendIdempotent(reply, r);
+      });
+
+      authed.get('/v1/topups/:topupId', {
+        schema: { tags: TAGS, summary: 'A top-up as it stands', security, params, response: { 200: topupSchema, 401: problemSchema, 404: problemSchema } },
+      }, async (req) => topupView(await own(req.params.topupId, req.auth!.user.id)));
+
+      authed.post('/v1/topups/:topupId/confirm', {
+        schema: {
+          tags: TAGS, summary: 'Carry on after the challenge (the app\'s alternative to the return page)', security,
+          description: 'Safe to repeat: answers the top-up as it now stands.',
+          params, response: { 200: topupSchema, 401: problemSchema, 404: problemSchema },
+        },
+      }, async (req) => {
+        const t = await own(req.params.topupId, req.auth!.user.id);
+        const r = await advance(deps, t.id);
+        return topupView(r.kind === 'ok' ? r.topup : t);
+      });
+
+      authed.post('/v1/topups/:topupId/cancel', {
+        schema: {
+          tags: TAGS, summary: 'Cancel a top-up still waiting for its challenge', security,
+          params, response: { 200: topupSchema, 401: problemSchema, 404: problemSchema, 409: problemSchema },
+        },
+      }, async (req) => {
+        const t = await own(req.params.topupId, req.auth!.user.id);
+        if (t.status !== 'requires_action') throw problem(topupErrors, 'topup_not_cancelable');
+        const after = await cancel(deps, t.id, 'canceled_by_customer');
+        if (after.status !== 'canceled') throw problem(topupErrors, 'topup_not_cancelable');
+        return topupView(after);
+      });
+    });
+  };
+}
