@@ -20,6 +20,9 @@ export const TEST_CARDS: Readonly<Record<string, Profile>> = {
   '4000000000008005': 'chargeback',
 };
 
+/** On any card, this security code is the wrong one: authorisations decline with `incorrect_cvc`. */
+export const WRONG_CVC = '000';
+
 /** Any other valid number behaves as a plain card whose issuer always challenges. */
 export const profileOf = (pan: string): Profile => TEST_CARDS[pan] ?? 'challenge';
 

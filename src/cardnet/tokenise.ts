@@ -10,7 +10,7 @@ import { hmac } from '../shared/crypto.js';
 import type { CardnetDeps } from './deps.js';
 import { fromCardnetId, newCardnetUuid, toCardnetId } from './ids.js';
 import { findToken, insertToken } from './repo/tokens.js';
-import { brandOf, luhnValid, normalisePan, profileOf } from './test-cards.js';
+import { brandOf, luhnValid, normalisePan, profileOf, WRONG_CVC } from './test-cards.js';
 
 export interface CardInput {
   number: string;
@@ -56,7 +56,8 @@ export async function tokenise(deps: CardnetDeps, input: CardInput): Promise<Tok
   const row = {
     id,
     fingerprint: fingerprintOf(deps.keys.fingerprint, pan),
-    profile: profileOf(pan),
+    // The issuer knows each card's real security code; here `000` is always the wrong one.
+    profile: input.cvc === WRONG_CVC ? 'incorrect_cvc' as const : profileOf(pan),
     brand: brandOf(pan),
     last4: pan.slice(-4),
     expMonth: input.expMonth,

@@ -11,7 +11,7 @@ import { balanceOf, ensureAccount } from '../wallet/ledger/accounts.js';
 import { createTransfer } from '../wallet/ledger/ledger.js';
 import { findAccount, type AccountRow } from '../wallet/ledger/repo.js';
 import { Idempotency, LOCK_MS, REPLAY_WINDOW_MS, canonicalJson, requestDigest, type Answer } from './idempotency.js';
-import { claimKey } from './repo.js';
+import { claimKey, holdClaim } from './repo.js';
 
 let db: TestDb;
 const clock = new ManualClock('2026-11-25T03:00:00Z');
@@ -84,11 +84,42 @@ describe('idempotency keys (WAL-2)', () => {
   it('takes over a key whose holder died before committing, once its lock lapses', async () => {
     const key = newUuid();
     // A server claims the key and dies: its business transaction never committed.
-    await withTransaction(db.pool, (q) => claimKey(q, { scope: 'usr:a', key, digest: digest(900), now: clock.now(), lockMs: LOCK_MS, windowMs: REPLAY_WINDOW_MS }));
+    await withTransaction(db.pool, (q) => claimKey(q, { scope: 'usr:a', key, digest: digest(900), claimId: newUuid(), now: clock.now(), lockMs: LOCK_MS, windowMs: REPLAY_WINDOW_MS }));
     expect(await idem.execute('usr:a', key, digest(900), topUp(900))).toEqual({ kind: 'in_progress' });
     clock.advance(LOCK_MS + 1);
     expect((await idem.execute('usr:a', key, digest(900), topUp(900))).kind).toBe('fresh');
     expect(await balance()).toBe(900);
+  });
+
+  it('a request that outlives its lock and is taken over by a retry changes nothing', async () => {
+    const key = newUuid();
+    const stalled = newUuid();
+    // The first request claims the key, then stalls before its transaction (a long pause).
+    await withTransaction(db.pool, (q) => claimKey(q, { scope: 'usr:a', key, digest: digest(400), claimId: stalled, now: clock.now(), lockMs: LOCK_MS, windowMs: REPLAY_WINDOW_MS }));
+    clock.advance(LOCK_MS + 1);
+    expect((await idem.execute('usr:a', key, digest(400), topUp(400))).kind).toBe('fresh');
+    // When it wakes, its claim is gone: its transaction may not proceed.
+    expect(await withTransaction(db.pool, (q) => holdClaim(q, 'usr:a', key, stalled))).toBe(false);
+    expect(runs).toBe(1);
+    expect(await balance()).toBe(400);
+  });
+
+  it('a retry cannot take over a request whose transaction is running: it waits and replays', async () => {
+    const key = newUuid();
+    let release!: () => void;
+    const gate = new Promise<void>((r) => { release = r; });
+    let entered!: () => void;
+    const inside = new Promise<void>((r) => { entered = r; });
+    const slow = idem.execute('usr:a', key, digest(300), async (q) => { entered(); await gate; return topUp(300)(q); });
+    await inside; // the first request holds the key's row in its business transaction
+    clock.advance(LOCK_MS + 1);
+    const retry = idem.execute('usr:a', key, digest(300), topUp(300));
+    await new Promise((r) => setTimeout(r, 50));
+    release();
+    expect((await slow).kind).toBe('fresh');
+    expect(await retry).toEqual({ kind: 'replayed', status: 201, body: { outcome: 'created', balance: 300 } });
+    expect(runs).toBe(1);
+    expect(await balance()).toBe(300);
   });
 
   it('forgets keys after 24 hours', async () => {

@@ -13,7 +13,8 @@ import type { PoolClient } from '../db/pool.js';
 import { withTransaction } from '../db/tx.js';
 import type { Clock } from '../shared/clock.js';
 import { sha256 } from '../shared/crypto.js';
-import { claimKey, completeKey, releaseKey } from './repo.js';
+import { newUuid } from '../shared/ids.js';
+import { claimKey, completeKey, holdClaim, releaseKey } from './repo.js';
 
 export const REPLAY_WINDOW_MS = 24 * 3_600_000;
 export const LOCK_MS = 60_000;
@@ -48,8 +49,9 @@ export class Idempotency {
 
   async execute(scope: string, key: string, digest: Buffer, fn: (q: PoolClient) => Promise<Answer>): Promise<IdempotentResult> {
     const now = this.clock.now();
+    const claimId = newUuid();
     const { claimed, row } = await withTransaction(this.pool, (q) =>
-      claimKey(q, { scope, key, digest, now, lockMs: LOCK_MS, windowMs: REPLAY_WINDOW_MS }));
+      claimKey(q, { scope, key, digest, claimId, now, lockMs: LOCK_MS, windowMs: REPLAY_WINDOW_MS }));
     if (!claimed) {
       if (!row.request_digest.equals(digest)) return { kind: 'key_reused' };
       if (row.state === 'started') return { kind: 'in_progress' };
@@ -57,14 +59,16 @@ export class Idempotency {
     }
     try {
       const answer = await withTransaction(this.pool, async (q) => {
+        // Fenced: a request whose claim was taken over must change nothing.
+        if (!(await holdClaim(q, scope, key, claimId))) return undefined;
         const a = await fn(q);
         await completeKey(q, scope, key, a.status, a.body);
         return a;
       });
-      return { kind: 'fresh', ...answer };
+      return answer ? { kind: 'fresh', ...answer } : { kind: 'in_progress' };
     } catch (err) {
       // Nothing was committed: free the key so the client's retry runs the request again.
-      await releaseKey(this.pool, scope, key).catch(() => {});
+      await releaseKey(this.pool, scope, key, claimId).catch(() => {});
       throw err;
     }
   }

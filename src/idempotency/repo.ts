@@ -7,6 +7,7 @@ export interface KeyRow {
   request_digest: Buffer;
   state: 'started' | 'done';
   locked_until: Date;
+  claim_id: string | null;
   response_status: number | null;
   response_body: unknown;
   created_at: Date;
@@ -18,23 +19,35 @@ export interface KeyRow {
  * Returns the row as it stands after the attempt and whether this call holds it.
  */
 export async function claimKey(
-  q: Queryable, k: { scope: string; key: string; digest: Buffer; now: Date; lockMs: number; windowMs: number },
+  q: Queryable, k: { scope: string; key: string; digest: Buffer; claimId: string; now: Date; lockMs: number; windowMs: number },
 ): Promise<{ claimed: boolean; row: KeyRow }> {
   const inserted = await q.query<KeyRow>(
-    `INSERT INTO idempotency_keys (scope, key, request_digest, state, locked_until, created_at)
-     VALUES ($1, $2, $3, 'started', $4::timestamptz + make_interval(secs => $5::float8 / 1000), $4)
+    `INSERT INTO idempotency_keys (scope, key, request_digest, state, locked_until, claim_id, created_at)
+     VALUES ($1, $2, $3, 'started', $4::timestamptz + make_interval(secs => $5::float8 / 1000), $7, $4)
      ON CONFLICT (scope, key) DO UPDATE
         SET request_digest = EXCLUDED.request_digest, state = 'started', locked_until = EXCLUDED.locked_until,
-            response_status = NULL, response_body = NULL, created_at = EXCLUDED.created_at
+            claim_id = EXCLUDED.claim_id, response_status = NULL, response_body = NULL, created_at = EXCLUDED.created_at
       WHERE idempotency_keys.created_at <= $4::timestamptz - make_interval(secs => $6::float8 / 1000)
          OR (idempotency_keys.state = 'started' AND idempotency_keys.locked_until <= $4
              AND idempotency_keys.request_digest = EXCLUDED.request_digest)
      RETURNING *`,
-    [k.scope, k.key, k.digest, k.now, k.lockMs, k.windowMs],
+    [k.scope, k.key, k.digest, k.now, k.lockMs, k.windowMs, k.claimId],
   );
   if (inserted.rows[0]) return { claimed: true, row: inserted.rows[0] };
   const existing = await q.query<KeyRow>(`SELECT * FROM idempotency_keys WHERE scope = $1 AND key = $2`, [k.scope, k.key]);
   return { claimed: false, row: existing.rows[0]! };
+}
+
+/**
+ * Locks the key for the business transaction, if this claim still holds it; false when
+ * the claim was taken over (the request outlived its lock and a retry ran instead).
+ */
+export async function holdClaim(q: Queryable, scope: string, key: string, claimId: string): Promise<boolean> {
+  const res = await q.query(
+    `SELECT 1 FROM idempotency_keys WHERE scope = $1 AND key = $2 AND claim_id = $3 AND state = 'started' FOR UPDATE`,
+    [scope, key, claimId],
+  );
+  return res.rowCount === 1;
 }
 
 /** Records the answer; runs inside the business transaction. */
@@ -46,8 +59,8 @@ export async function completeKey(q: Queryable, scope: string, key: string, stat
 }
 
 /** Lets the key be used again (the request failed before anything was recorded). */
-export async function releaseKey(q: Queryable, scope: string, key: string): Promise<void> {
-  await q.query(`DELETE FROM idempotency_keys WHERE scope = $1 AND key = $2 AND state = 'started'`, [scope, key]);
+export async function releaseKey(q: Queryable, scope: string, key: string, claimId: string): Promise<void> {
+  await q.query(`DELETE FROM idempotency_keys WHERE scope = $1 AND key = $2 AND state = 'started' AND claim_id = $3`, [scope, key, claimId]);
 }
 
 export async function deleteOlderThan(q: Queryable, before: Date, limit: number): Promise<number> {

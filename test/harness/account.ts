@@ -1,6 +1,6 @@
 /** Driving recovery, re-authentication, contact changes and freeze links as a customer would. */
 import { expect } from 'vitest';
-import { bearer, latestCode, type SignedUp } from './customer.js';
+import { bearer, latestCode, type SignedUp, drainOutbox } from './customer.js';
 import type { TestKonpay } from './konpay.js';
 
 export type Method = 'GET' | 'POST' | 'DELETE';
@@ -14,7 +14,7 @@ export interface OutboxMessage { channel: string; to: string; subject: string | 
 
 /** Delivers what is queued and returns every message the dev outbox holds, newest first. */
 export async function allMessages(t: TestKonpay): Promise<OutboxMessage[]> {
-  while ((await t.konpay.worker.runOnce()) > 0);
+  await drainOutbox(t);
   const res = await t.konpay.app.inject({ method: 'GET', url: '/dev/outbox?limit=500' });
   return (res.json() as { messages: OutboxMessage[] }).messages;
 }

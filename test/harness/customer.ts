@@ -20,9 +20,23 @@ export function newCustomer(tag = 'c') {
   };
 }
 
+const draining = new WeakMap<TestKonpay, Promise<void>>();
+
+/**
+ * Delivers everything queued so far. Concurrent callers take turns: a caller whose round
+ * found nothing must not read the outbox while another's round is still delivering.
+ */
+export function drainOutbox(t: TestKonpay): Promise<void> {
+  const next = (draining.get(t) ?? Promise.resolve()).then(async () => {
+    while ((await t.konpay.worker.runOnce()) > 0);
+  });
+  draining.set(t, next.catch(() => {}));
+  return next;
+}
+
 /** Delivers what is queued, then returns the newest 6-digit code sent to `to`. */
 export async function latestCode(t: TestKonpay, to: string, channel?: 'email' | 'sms'): Promise<string> {
-  while ((await t.konpay.worker.runOnce()) > 0);
+  await drainOutbox(t);
   const res = await t.konpay.app.inject({ method: 'GET', url: `/dev/outbox?to=${encodeURIComponent(to)}${channel ? `&channel=${channel}` : ''}` });
   const messages = (res.json() as { messages: { body: string }[] }).messages;
   for (const m of messages) {
@@ -33,7 +47,7 @@ export async function latestCode(t: TestKonpay, to: string, channel?: 'email' | 
 }
 
 export async function messagesTo(t: TestKonpay, to: string): Promise<{ channel: string; subject: string | null; body: string }[]> {
-  while ((await t.konpay.worker.runOnce()) > 0);
+  await drainOutbox(t);
   const res = await t.konpay.app.inject({ method: 'GET', url: `/dev/outbox?to=${encodeURIComponent(to)}&limit=500` });
   return (res.json() as { messages: { channel: string; subject: string | null; body: string }[] }).messages;
 }
