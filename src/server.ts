@@ -44,6 +44,8 @@ import { codesErrors } from './codes/errors.js';
 import { codesRoutes } from './codes/routes.js';
 import { posRoutes } from './pos/routes.js';
 import { posErrors } from './pos/errors.js';
+import { cashErrors } from './cash/errors.js';
+import { cashTopupRoutes } from './cash/routes.js';
 import { PendingSweeper } from './wallet/ledger/sweeper.js';
 import { changeRoutes } from './identity/changes/routes.js';
 import { reauthRoutes } from './identity/changes/reauth-routes.js';
@@ -73,7 +75,7 @@ import { cardNetworkWebhookRoutes } from './topups/webhook-routes.js';
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 /** Every module's closed error table; `/problems` documents exactly these. */
-export const ERROR_MODULES = [httpErrors, identityErrors, idempotencyErrors, walletErrors, posErrors, codesErrors, cardErrors, topupErrors] as const;
+export const ERROR_MODULES = [httpErrors, identityErrors, idempotencyErrors, walletErrors, posErrors, codesErrors, cardErrors, topupErrors, cashErrors] as const;
 
 export interface Konpay {
   readonly app: App;
@@ -211,7 +213,10 @@ export async function startKonpay(config: Config, opts: StartOptions = {}): Prom
       topupRoutes(topupsDeps, auth, new Idempotency(pool, clock)),
       cardNetworkWebhookRoutes(topupsDeps, cardWebhookSecret),
       // Signed POS API (PAY-2); later POS route plugins go in posRoutes' list (src/pos/routes.ts).
-      posRoutes({ pool, clock, encryptionKey: factorKeys.encryptionKey, clockSkewSeconds: config.pos.clockSkewSeconds }, [...(opts.posRoutes ?? [])]),
+      posRoutes({ pool, clock, encryptionKey: factorKeys.encryptionKey, clockSkewSeconds: config.pos.clockSkewSeconds }, [
+        cashTopupRoutes({ clock, limits: config.limits, signingKey, notifier, freezeLinks, publicUrl: config.http.publicUrl }, new Idempotency(pool, clock)),
+        ...(opts.posRoutes ?? []),
+      ]),
       recoveryRoutes(accountDeps, { secureCookies }),
       freezeRoutes(accountDeps),
       reauthRoutes(accountDeps, auth),
