@@ -49,7 +49,7 @@ async function afterChallenge(deps: TopupsDeps, topup: TopupRow): Promise<TopupR
   if (auth.kind === 'refused' || auth.value.status === 'failed') return settle(deps, topup.id, 'failed', 'three_ds_failed');
   if (auth.value.status === 'challenge_required') return topup;
 
-  const claimed = await claimForCharge(deps.pool, topup.id, now, new Date(now.getTime() + checkDelayMs(0)));
+  const claimed = await withTransaction(deps.pool, (q) => claimForCharge(q, topup.id, now, new Date(now.getTime() + checkDelayMs(0))));
   if (!claimed) return (await findTopup(deps.pool, topup.id))!; // another caller is charging it
   const card = await findCard(deps.pool, claimed.card_id);
   const r = await deps.psp.authorise({ reference: paymentReference(claimed.id), token: card!.psp_token, authenticationId: claimed.authentication_id!, amount: claimed.amount });
@@ -93,7 +93,7 @@ async function onPayment(deps: TopupsDeps, topup: TopupRow, p: PspPayment): Prom
 
 async function later(deps: TopupsDeps, topup: TopupRow): Promise<TopupRow> {
   const now = deps.clock.now();
-  await scheduleCheck(deps.pool, topup.id, new Date(now.getTime() + checkDelayMs(topup.checks)), now);
+  await withTransaction(deps.pool, (q) => scheduleCheck(q, topup.id, new Date(now.getTime() + checkDelayMs(topup.checks)), now));
   return (await findTopup(deps.pool, topup.id))!;
 }
 

@@ -8,6 +8,7 @@ import type { TestKonpay } from '../../test/harness/konpay.js';
 import { freePort } from '../../test/harness/net.js';
 import { addCard, CARDS, customer, ledgerBalanced, startWalletKonpay, topUp, walletOf, type Holder } from '../../test/harness/wallet.js';
 import { signWebhook } from '../cardnet/webhook-signature.js';
+import { withTransaction } from '../db/tx.js';
 import { ManualClock } from '../shared/clock.js';
 import { newUuid } from '../shared/ids.js';
 import { ensureAccount, walletCode } from '../wallet/ledger/accounts.js';
@@ -31,8 +32,8 @@ const DAY = 86_400_000;
 async function spend(c: Holder, amount: number) {
   const now = clock.now();
   const wallet = (await findAccountByCode(t.konpay.pool, walletCode(c.uid)))!;
-  const merchant = await ensureAccount(t.konpay.pool, 'merchant_payable:test', 'merchant_payable', null, now);
-  const r = await createTransfer(t.konpay.pool, { phase: 'single', id: newUuid(), debitAccountId: wallet.id, creditAccountId: merchant.id, amount, kind: 'payment' }, now);
+  const merchant = await withTransaction(t.konpay.pool, (q) => ensureAccount(q, 'merchant_payable:test', 'merchant_payable', null, now));
+  const r = await withTransaction(t.konpay.pool, (q) => createTransfer(q, { phase: 'single', id: newUuid(), debitAccountId: wallet.id, creditAccountId: merchant.id, amount, kind: 'payment' }, now));
   expect(r.kind).toBe('created');
 }
 

@@ -13,6 +13,7 @@ import type { TestKonpay } from '../../test/harness/konpay.js';
 import {
   addCard, customer, ledgerBalanced, newKey, passChallenge, requestTopup, startWalletKonpay, type Holder,
 } from '../../test/harness/wallet.js';
+import { withTransaction } from '../db/tx.js';
 import { ManualClock } from '../shared/clock.js';
 import { newUuid } from '../shared/ids.js';
 import { ensureAccount, walletCode } from '../wallet/ledger/accounts.js';
@@ -39,8 +40,9 @@ async function spend(c: Holder, amount: number) {
   const now = clock.now();
   const wallet = await findAccountByCode(t.konpay.pool, walletCode(c.uid));
   if (!wallet) return;
-  const merchant = await ensureAccount(t.konpay.pool, 'merchant_payable:property', 'merchant_payable', null, now);
-  await createTransfer(t.konpay.pool, { phase: 'single', id: newUuid(), debitAccountId: wallet.id, creditAccountId: merchant.id, amount, kind: 'payment' }, now);
+  const merchant = await withTransaction(t.konpay.pool, (q) => ensureAccount(q, 'merchant_payable:property', 'merchant_payable', null, now));
+  // Like any caller, in a transaction that is retried on serialization failures.
+  await withTransaction(t.konpay.pool, (q) => createTransfer(q, { phase: 'single', id: newUuid(), debitAccountId: wallet.id, creditAccountId: merchant.id, amount, kind: 'payment' }, now));
 }
 
 /** One customer's script; returns the keys that were answered 201. */
