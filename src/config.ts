@@ -10,12 +10,25 @@ import { deepFreeze } from './shared/freeze.js';
 import type { ThrottleSettings } from './identity/throttle/policy.js';
 import { loadOrCreateSecrets, parseSecret, type Secrets } from './secrets.js';
 import type { Limits } from './wallet/limits.js';
+import { checkKana } from './settlement/kana.js';
+import type { Remitter } from './settlement/zengin.js';
 
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 /** A trusted proxy as Fastify (proxy-addr) reads it: an address, a CIDR, or a named range. */
 const proxyEntry = (v: string) => ['loopback', 'linklocal', 'uniquelocal'].includes(v) || (/^[^/]+(\/\d{1,3})?$/.test(v) && isIP(v.split('/')[0]!) !== 0);
 const csv = (v: string) => v.split(',').map((x) => x.trim()).filter(Boolean);
+/** A name field of the Zengin payout file: half-width katakana, digits, A-Z, a few symbols. */
+const kana = (max: number) => z.string().superRefine((v, ctx) => {
+  const c = checkKana(v, max);
+  if (!c.ok) ctx.addIssue({ code: 'custom', message: c.reason });
+});
+const PAYOUT_KEYS = ['PAYOUT_REMITTER_CODE', 'PAYOUT_REMITTER_NAME', 'PAYOUT_BANK_CODE', 'PAYOUT_BANK_NAME', 'PAYOUT_BRANCH_CODE', 'PAYOUT_BRANCH_NAME', 'PAYOUT_ACCOUNT_TYPE', 'PAYOUT_ACCOUNT_NUMBER'] as const;
+/** A fictitious remitter for development and tests (bank 9999 does not exist). */
+const DEV_REMITTER = {
+  PAYOUT_REMITTER_CODE: '1234567890', PAYOUT_REMITTER_NAME: 'ｺﾝﾍﾟｲ(ｶ', PAYOUT_BANK_CODE: '9999', PAYOUT_BANK_NAME: 'ﾃｽﾄｷﾞﾝｺｳ',
+  PAYOUT_BRANCH_CODE: '001', PAYOUT_BRANCH_NAME: 'ﾎﾝﾃﾝ', PAYOUT_ACCOUNT_TYPE: '1', PAYOUT_ACCOUNT_NUMBER: '0000001',
+} as const;
 
 /** Every setting with its default. The README's configuration table mirrors this list. */
 export const envSchema = z.object({
@@ -67,6 +80,10 @@ export const envSchema = z.object({
   PRIVILEGED_WINDOW_SECONDS: int(30, 3600).default(300),
   RESTRICTED_MODE_HOURS: int(0, 24 * 30).default(24),
   POS_CLOCK_SKEW_SECONDS: int(1, 300).default(300), // SPEC PAY-2: never more than 5 minutes
+  MERCHANT_FEE_BPS: int(0, 10_000).default(250),
+  MERCHANT_PAYABLE_SHARDS: int(1, 256).default(16),
+  POS_UNKNOWN_CODES_PER_WINDOW: int(1, 10_000).default(10),
+  POS_UNKNOWN_CODES_WINDOW_MINUTES: int(1, 24 * 60).default(10),
   CARDNET: z.enum(['in-process', 'off']).optional(),
   CARDNET_HOST: z.string().min(1).optional(),
   CARDNET_PORT: int(0, 65535).default(3100),
@@ -96,9 +113,22 @@ export const envSchema = z.object({
   PAYMENT_CODE_TTL_SECONDS: int(30, 300).default(300),
   PAYMENT_CODE_REFRESH_SECONDS: int(10, 300).default(60),
   UNLOCK_WINDOW_SECONDS: int(30, 300).default(300),
+  // Konpay as the remitter of payout files (PAY-4, Zengin 総合振込); dev defaults outside production.
+  PAYOUT_REMITTER_CODE: z.string().regex(/^\d{10}$/, 'must be 10 digits').optional(),
+  PAYOUT_REMITTER_NAME: kana(40).optional(),
+  PAYOUT_BANK_CODE: z.string().regex(/^\d{4}$/, 'must be 4 digits').optional(),
+  PAYOUT_BANK_NAME: kana(15).optional(),
+  PAYOUT_BRANCH_CODE: z.string().regex(/^\d{3}$/, 'must be 3 digits').optional(),
+  PAYOUT_BRANCH_NAME: kana(15).optional(),
+  PAYOUT_ACCOUNT_TYPE: z.enum(['1', '2']).optional(),
+  PAYOUT_ACCOUNT_NUMBER: z.string().regex(/^\d{7}$/, 'must be 7 digits').optional(),
   KONPAY_PASSWORD_PEPPER: z.string().optional(),
   KONPAY_SIGNING_KEY: z.string().optional(),
   KONPAY_ENCRYPTION_KEY: z.string().optional(),
+  // Interim operator API credential (src/ops/http/); production leaves the API off without it.
+  OPERATOR_API_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
+  // Merchant webhooks (PAY-3): an answer slower than this counts as none, and is retried.
+  WEBHOOK_TIMEOUT_MS: int(100, 60_000).default(10_000),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -175,6 +205,19 @@ export interface Config {
   readonly throttle: ThrottleSettings;
   /** Signed POS requests (PAY-2): how far a request's timestamp may be from our clock. */
   readonly pos: { readonly clockSkewSeconds: number };
+  /** Payout files (PAY-4): Konpay as remitter; undefined in production until all PAYOUT_* are set. */
+  readonly payout: { readonly remitter: Remitter | undefined };
+  /** Payments at the till (PAY-2): fees, the payable shards, the terminal's code-guessing limit. */
+  readonly payments: {
+    readonly feeBps: number;
+    readonly payableShards: number;
+    readonly unknownCodesPerWindow: number;
+    readonly unknownCodesWindowMs: number;
+  };
+  /** The operator API (`/ops/v1`): off when there is no token (production without OPERATOR_API_TOKEN). */
+  readonly operatorApi: { readonly tokenSource: 'environment' | 'secrets-file' } | undefined;
+  /** Merchant webhooks (PAY-3): delivery timeout; production sends only to https:// endpoints. */
+  readonly webhooks: { readonly timeoutMs: number; readonly httpsOnly: boolean };
   readonly secrets: Secrets;
 }
 
@@ -212,10 +255,23 @@ export async function loadConfig(source: Record<string, string | undefined>): Pr
     throw new ConfigError('VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY must be set together');
   }
 
+  // The remitter is all or nothing; outside production the unset ones take the dev values.
+  const payoutSet = PAYOUT_KEYS.filter((k) => e[k] !== undefined);
+  if (production && payoutSet.length > 0 && payoutSet.length < PAYOUT_KEYS.length) {
+    throw new ConfigError(`set all of ${PAYOUT_KEYS.join(', ')} or none; missing: ${PAYOUT_KEYS.filter((k) => e[k] === undefined).join(', ')}`);
+  }
+  const p = production ? e : { ...DEV_REMITTER, ...Object.fromEntries(payoutSet.map((k) => [k, e[k]])) };
+  const remitter: Remitter | undefined = p.PAYOUT_REMITTER_CODE === undefined ? undefined : {
+    code: p.PAYOUT_REMITTER_CODE, name: p.PAYOUT_REMITTER_NAME!, bankCode: p.PAYOUT_BANK_CODE!, bankName: p.PAYOUT_BANK_NAME!,
+    branchCode: p.PAYOUT_BRANCH_CODE!, branchName: p.PAYOUT_BRANCH_NAME!, accountType: Number(p.PAYOUT_ACCOUNT_TYPE) as 1 | 2,
+    accountNumber: p.PAYOUT_ACCOUNT_NUMBER!,
+  };
+
   const fromEnv = {
     passwordPepper: e.KONPAY_PASSWORD_PEPPER,
     signingKey: e.KONPAY_SIGNING_KEY,
     encryptionKey: e.KONPAY_ENCRYPTION_KEY,
+    operatorApiToken: e.OPERATOR_API_TOKEN,
   };
   let secrets: Secrets;
   try {
@@ -225,6 +281,7 @@ export async function loadConfig(source: Record<string, string | undefined>): Pr
           signingKey: parseSecret('KONPAY_SIGNING_KEY', fromEnv.signingKey),
           encryptionKey: parseSecret('KONPAY_ENCRYPTION_KEY', fromEnv.encryptionKey),
           embeddedDbPassword: undefined,
+          operatorApiToken: fromEnv.operatorApiToken,
         }
       : await loadOrCreateSecrets(dataDir, fromEnv);
   } catch (err) {
@@ -294,6 +351,15 @@ export async function loadConfig(source: Record<string, string | undefined>): Pr
     },
     codes: { ttlMs: e.PAYMENT_CODE_TTL_SECONDS * 1000, refreshMs: e.PAYMENT_CODE_REFRESH_SECONDS * 1000, unlockWindowMs: e.UNLOCK_WINDOW_SECONDS * 1000 },
     pos: { clockSkewSeconds: e.POS_CLOCK_SKEW_SECONDS },
+    payout: { remitter },
+    payments: {
+      feeBps: e.MERCHANT_FEE_BPS,
+      payableShards: e.MERCHANT_PAYABLE_SHARDS,
+      unknownCodesPerWindow: e.POS_UNKNOWN_CODES_PER_WINDOW,
+      unknownCodesWindowMs: e.POS_UNKNOWN_CODES_WINDOW_MINUTES * 60_000,
+    },
+    operatorApi: secrets.operatorApiToken ? { tokenSource: e.OPERATOR_API_TOKEN ? 'environment' : 'secrets-file' } : undefined,
+    webhooks: { timeoutMs: e.WEBHOOK_TIMEOUT_MS, httpsOnly: production },
     redisUrl: e.REDIS_URL,
     trustedProxies: csv(e.TRUSTED_PROXIES),
     throttle: {

@@ -17,10 +17,18 @@ export interface Secrets {
   readonly encryptionKey: string;
   /** Password of the embedded PostgreSQL superuser; absent when DATABASE_URL is used in production. */
   readonly embeddedDbPassword: string | undefined;
+  /**
+   * Bearer token of the operator API (`/ops/v1`, src/ops/http/), ≥ 32 characters; an
+   * interim credential until operator accounts exist. Absent in production unless
+   * OPERATOR_API_TOKEN is set, which leaves the operator API off.
+   */
+  readonly operatorApiToken: string | undefined;
 }
 
-type SecretName = 'passwordPepper' | 'signingKey' | 'encryptionKey' | 'embeddedDbPassword';
-const NAMES: readonly SecretName[] = ['passwordPepper', 'signingKey', 'encryptionKey', 'embeddedDbPassword'];
+type SecretName = 'passwordPepper' | 'signingKey' | 'encryptionKey' | 'embeddedDbPassword' | 'operatorApiToken';
+const NAMES: readonly SecretName[] = ['passwordPepper', 'signingKey', 'encryptionKey', 'embeddedDbPassword', 'operatorApiToken'];
+/** The operator API token is compared as text, not decoded: its floor is in characters. */
+export const OPERATOR_TOKEN_MIN_CHARS = 32;
 const MIN_BYTES = 32;
 
 /** Validates a secret given as base64 or base64url; the message names the variable, never the value. */
@@ -33,7 +41,7 @@ export function parseSecret(name: string, value: string | undefined): string {
 
 /** The values a log line must never contain. */
 export function secretValues(s: Secrets): string[] {
-  return [s.passwordPepper, s.signingKey, s.encryptionKey, ...(s.embeddedDbPassword ? [s.embeddedDbPassword] : [])];
+  return [s.passwordPepper, s.signingKey, s.encryptionKey, ...(s.embeddedDbPassword ? [s.embeddedDbPassword] : []), ...(s.operatorApiToken ? [s.operatorApiToken] : [])];
 }
 
 export function secretBytes(secret: string): Buffer {
@@ -46,7 +54,7 @@ export function newSecret(): string {
 
 export async function loadOrCreateSecrets(
   dataDir: string,
-  fromEnv: { passwordPepper?: string | undefined; signingKey?: string | undefined; encryptionKey?: string | undefined },
+  fromEnv: { passwordPepper?: string | undefined; signingKey?: string | undefined; encryptionKey?: string | undefined; operatorApiToken?: string | undefined },
 ): Promise<Secrets> {
   const file = join(dataDir, 'secrets.json');
   const stored = await readSecretsFile(file);
@@ -81,7 +89,14 @@ export async function loadOrCreateSecrets(
     signingKey: parseSecret('KONPAY_SIGNING_KEY', fromEnv.signingKey ?? merged.signingKey),
     encryptionKey: parseSecret('KONPAY_ENCRYPTION_KEY', fromEnv.encryptionKey ?? merged.encryptionKey),
     embeddedDbPassword: merged.embeddedDbPassword,
+    operatorApiToken: fromEnv.operatorApiToken ?? operatorTokenFromFile(merged.operatorApiToken),
   };
+}
+
+/** A hand-edited file must not weaken the token below what the environment variable may be. */
+function operatorTokenFromFile(value: string | undefined): string | undefined {
+  if (value !== undefined && value.length < OPERATOR_TOKEN_MIN_CHARS) throw new Error(`operatorApiToken in secrets.json must be at least ${OPERATOR_TOKEN_MIN_CHARS} characters`);
+  return value;
 }
 
 async function readSecretsFile(file: string): Promise<Partial<Record<SecretName, string>>> {

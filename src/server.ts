@@ -3,6 +3,7 @@
  * constructs dependencies; modules receive what they need.
  */
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { FastifyPluginAsync } from 'fastify';
 import type pg from 'pg';
 import type { DestinationStream } from 'pino';
@@ -46,6 +47,9 @@ import { posRoutes } from './pos/routes.js';
 import { posErrors } from './pos/errors.js';
 import { cashErrors } from './cash/errors.js';
 import { cashTopupRoutes } from './cash/routes.js';
+import { paymentRoutes } from './payments/routes.js';
+import { paymentErrors } from './payments/errors.js';
+import { allowAll } from './payments/risk.js';
 import { PendingSweeper } from './wallet/ledger/sweeper.js';
 import { changeRoutes } from './identity/changes/routes.js';
 import { reauthRoutes } from './identity/changes/reauth-routes.js';
@@ -71,17 +75,26 @@ import type { TopupsDeps } from './topups/deps.js';
 import { TopupReconciler } from './topups/reconciler.js';
 import { topupRoutes } from './topups/routes.js';
 import { cardNetworkWebhookRoutes } from './topups/webhook-routes.js';
+import { apiTokenAuthenticator } from './ops/http/auth.js';
+import { operatorErrors } from './ops/http/errors.js';
+import { operatorRoutes } from './ops/http/routes.js';
+import { webhookTopicHandler } from './webhooks/delivery.js';
+import { merchantEvents } from './webhooks/emit.js';
+import { webhookErrors } from './webhooks/errors.js';
+import { webhookOpsRoutes } from './webhooks/routes.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 /** Every module's closed error table; `/problems` documents exactly these. */
-export const ERROR_MODULES = [httpErrors, identityErrors, idempotencyErrors, walletErrors, posErrors, codesErrors, cardErrors, topupErrors, cashErrors] as const;
+export const ERROR_MODULES = [httpErrors, identityErrors, idempotencyErrors, walletErrors, posErrors, codesErrors, cardErrors, topupErrors, cashErrors, paymentErrors, operatorErrors, webhookErrors] as const;
 
 export interface Konpay {
   readonly app: App;
   readonly pool: pg.Pool;
   readonly logger: Logger;
   readonly notifier: Notifier;
+  /** The transactional outbox; services that emit merchant events (src/webhooks/emit.ts) need it. */
+  readonly outbox: Outbox;
   readonly worker: OutboxWorker;
   readonly sweeper: PendingSweeper;
   /** Resolves card top-ups in flight (lost answers, lapsed challenges). */
@@ -136,10 +149,11 @@ export async function startKonpay(config: Config, opts: StartOptions = {}): Prom
     sms: config.notify.sms ? httpSmsSender(config.notify.sms) : undefined,
     push: config.notify.vapid ? webPushSender(config.notify.vapid) : undefined,
   };
-  const outbox = new Outbox(
-    notifyHandlers({ senders, devOutbox: config.notify.devOutbox ? { pool, clock } : undefined, logger }),
-    clock,
-  );
+  const encryptionKey = secretBytes(config.secrets.encryptionKey);
+  const outbox = new Outbox([
+    ...notifyHandlers({ senders, devOutbox: config.notify.devOutbox ? { pool, clock } : undefined, logger }),
+    webhookTopicHandler({ pool, clock, logger, encryptionKey, timeoutMs: config.webhooks.timeoutMs }),
+  ], clock);
   const notifier = new Notifier(outbox);
   const worker = new OutboxWorker({ pool, outbox, clock, logger, ...config.outbox });
 
@@ -215,6 +229,10 @@ export async function startKonpay(config: Config, opts: StartOptions = {}): Prom
       // Signed POS API (PAY-2); later POS route plugins go in posRoutes' list (src/pos/routes.ts).
       posRoutes({ pool, clock, encryptionKey: factorKeys.encryptionKey, clockSkewSeconds: config.pos.clockSkewSeconds }, [
         cashTopupRoutes({ clock, limits: config.limits, signingKey, notifier, freezeLinks, publicUrl: config.http.publicUrl }, new Idempotency(pool, clock)),
+        paymentRoutes({
+          pool, clock, logger, limits: config.limits, signingKey, notifier, freezeLinks, publicUrl: config.http.publicUrl,
+          rules: config.payments, risk: allowAll, merchantEvents: merchantEvents(outbox),
+        }, new Idempotency(pool, clock)),
         ...(opts.posRoutes ?? []),
       ]),
       recoveryRoutes(accountDeps, { secureCookies }),
@@ -223,10 +241,19 @@ export async function startKonpay(config: Config, opts: StartOptions = {}): Prom
       changeRoutes(accountDeps, auth),
       codesRoutes({ ...identity, signingKey, policy: config.codes }, auth),
       ...(config.notify.devOutbox ? [devOutboxRoutes(pool)] : []),
+      // Operator API (src/ops/http/): only with a token; later operator route plugins go in its list.
+      ...(config.secrets.operatorApiToken
+        ? [operatorRoutes({ authenticate: apiTokenAuthenticator(config.secrets.operatorApiToken), merchants: { pool, clock, encryptionKey } }, [
+            webhookOpsRoutes({ pool, clock, outbox, encryptionKey, httpsOnly: config.webhooks.httpsOnly }),
+          ])]
+        : []),
       ...(opts.routes ?? []),
     ],
   });
   await app.ready();
+  // Where the operator token is, never what it is.
+  if (config.operatorApi?.tokenSource === 'secrets-file') logger.info({ file: join(config.dataDir, 'secrets.json'), field: 'operatorApiToken' }, 'operator API on; its token is in the secrets file');
+  else if (!config.operatorApi) logger.info('operator API off: OPERATOR_API_TOKEN is not set');
   const sweeper = new PendingSweeper({ pool, clock, logger, everyMs: config.ledgerSweepMs });
   if (opts.worker !== false) {
     worker.start();
@@ -237,7 +264,7 @@ export async function startKonpay(config: Config, opts: StartOptions = {}): Prom
 
   let closing: Promise<void> | undefined;
   const konpay: Konpay = {
-    app, pool, logger, notifier, worker, sweeper, reconciler, identity, cardnet,
+    app, pool, logger, notifier, outbox, worker, sweeper, reconciler, identity, cardnet,
     url: '',
     async listen() {
       konpay.url = await app.listen({ host: config.http.host, port: config.http.port });

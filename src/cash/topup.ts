@@ -25,7 +25,7 @@ import { checkCashTopup, type LimitReason } from '../wallet/limits.js';
 import { notifyMovement } from '../wallet/notices.js';
 import { usageOf } from '../wallet/service.js';
 import type { CashDeps } from './deps.js';
-import { undoUnless } from './repo.js';
+import { undoUnless } from '../db/savepoint.js';
 
 export interface CashCredit {
   transferId: string;
@@ -44,7 +44,7 @@ export type CashTopupResult =
   | { kind: 'limit'; reason: LimitReason; limit: number; remaining: number };
 
 export function creditCash(deps: CashDeps, q: Queryable, terminal: TerminalIdentity, input: { code: string; amount: number }): Promise<CashTopupResult> {
-  return undoUnless(q, () => attempt(deps, q, terminal, input), (r) => r.kind === 'credited');
+  return undoUnless(q, 'cash_topup', () => attempt(deps, q, terminal, input), (r) => r.kind === 'credited');
 }
 
 async function attempt(deps: CashDeps, q: Queryable, terminal: TerminalIdentity, input: { code: string; amount: number }): Promise<CashTopupResult> {

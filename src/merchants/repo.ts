@@ -99,3 +99,30 @@ export async function setPartyStatus(q: Queryable, table: 'stores' | 'merchants'
   const res = await q.query(`UPDATE ${table} SET status = $2 WHERE id = $1`, [id, status]);
   return res.rowCount === 1;
 }
+
+/** A terminal as operators see it: never its sealed secret. */
+export interface TerminalListRow {
+  id: string;
+  store_id: string;
+  key_id: string;
+  status: TerminalStatus;
+  created_at: Date;
+  rotated_at: Date | null;
+  revoked_at: Date | null;
+}
+
+export async function findMerchant(q: Queryable, id: string): Promise<MerchantRow | undefined> {
+  return (await q.query<MerchantRow>(`SELECT * FROM merchants WHERE id = $1`, [id])).rows[0];
+}
+
+/** A merchant's stores and their terminals, oldest first; one round trip each. */
+export async function listStoresAndTerminals(q: Queryable, merchantId: string): Promise<{ stores: StoreRow[]; terminals: TerminalListRow[] }> {
+  const stores = await q.query<StoreRow>(`SELECT * FROM stores WHERE merchant_id = $1 ORDER BY created_at, id`, [merchantId]);
+  const terminals = await q.query<TerminalListRow>(
+    `SELECT t.id, t.store_id, t.key_id, t.status, t.created_at, t.rotated_at, t.revoked_at
+       FROM terminals t JOIN stores s ON s.id = t.store_id
+      WHERE s.merchant_id = $1 ORDER BY t.created_at, t.id`,
+    [merchantId],
+  );
+  return { stores: stores.rows, terminals: terminals.rows };
+}

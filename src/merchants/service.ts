@@ -11,8 +11,8 @@ import type { Clock } from '../shared/clock.js';
 import { randomToken, seal } from '../shared/crypto.js';
 import { fromPublicId, newUuid, toPublicId, type PrefixedId } from '../shared/ids.js';
 import {
-  findTerminalChain, insertMerchant, insertStore, insertTerminal, replaceTerminalSecret, revokeTerminalRow, setPartyStatus, setTerminalStatus,
-  type PartyStatus, type TerminalUpdate,
+  findMerchant, findTerminalChain, insertMerchant, insertStore, insertTerminal, listStoresAndTerminals, replaceTerminalSecret, revokeTerminalRow,
+  setPartyStatus, setTerminalStatus, type PartyStatus, type TerminalStatus, type TerminalUpdate,
 } from './repo.js';
 
 export interface MerchantDeps {
@@ -123,5 +123,37 @@ export async function terminalProfile(q: Queryable, terminalUuid: string): Promi
     kind: 'found', id: toPublicId('trm', row.id), keyId: row.key_id,
     store: { id: toPublicId('sto', row.store_id), name: row.store_name },
     merchant: { id: toPublicId('mer', row.merchant_id), name: row.merchant_name },
+  };
+}
+
+export interface TerminalSummary {
+  id: PrefixedId<'trm'>;
+  keyId: string;
+  status: TerminalStatus;
+  createdAt: Date;
+  rotatedAt: Date | null;
+  revokedAt: Date | null;
+}
+
+export interface MerchantOverview {
+  merchant: { id: PrefixedId<'mer'>; name: string; status: PartyStatus; createdAt: Date };
+  stores: { id: PrefixedId<'sto'>; name: string; status: PartyStatus; createdAt: Date; terminals: TerminalSummary[] }[];
+}
+
+/** A merchant with its stores and their terminals, for operators. Secrets are not read at all. */
+export async function merchantOverview(deps: Pick<MerchantDeps, 'pool'>, merchantId: string): Promise<({ kind: 'found' } & MerchantOverview) | NotFound> {
+  const id = fromPublicId('mer', merchantId);
+  const merchant = id ? await findMerchant(deps.pool, id) : undefined;
+  if (!merchant) return NOT_FOUND;
+  const { stores, terminals } = await listStoresAndTerminals(deps.pool, merchant.id);
+  return {
+    kind: 'found',
+    merchant: { id: toPublicId('mer', merchant.id), name: merchant.name, status: merchant.status, createdAt: merchant.created_at },
+    stores: stores.map((s) => ({
+      id: toPublicId('sto', s.id), name: s.name, status: s.status, createdAt: s.created_at,
+      terminals: terminals.filter((t) => t.store_id === s.id).map((t) => ({
+        id: toPublicId('trm', t.id), keyId: t.key_id, status: t.status, createdAt: t.created_at, rotatedAt: t.rotated_at, revokedAt: t.revoked_at,
+      })),
+    })),
   };
 }

@@ -18,8 +18,10 @@ import { systemClock } from '../shared/clock.js';
 import { createLogger } from '../shared/logger.js';
 import type { Command, CommandArgs } from './command.js';
 import { merchantCommands } from './merchant-commands.js';
+import { webhookCommands } from './webhook-commands.js';
+import { settlementCommands } from './settlement-commands.js';
 
-const COMMANDS: readonly Command[] = [...merchantCommands];
+const COMMANDS: readonly Command[] = [...merchantCommands, ...webhookCommands, ...settlementCommands];
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => `${c.name} ${c.usage}`.length));
@@ -34,7 +36,7 @@ function select(argv: string[]): { command: Command; args: CommandArgs } | strin
   try {
     const parsed = parseArgs({
       args: rest, strict: true, allowPositionals: true,
-      options: Object.fromEntries((command.options ?? []).map((o) => [o, { type: 'string' as const }])),
+      options: Object.fromEntries([...(command.options ?? []), ...(command.optional ?? [])].map((o) => [o, { type: 'string' as const }])),
     });
     const options = parsed.values as Record<string, string | undefined>;
     const missing = (command.options ?? []).filter((o) => !options[o]);

@@ -26,6 +26,8 @@ export interface Command {
   summary: string;
   /** String options (`--name Foo`), all required. */
   options?: readonly string[];
+  /** String options that may be left out. */
+  optional?: readonly string[];
   /** How many positional arguments it takes. */
   positionals?: number;
   /** Exit status: 0 done, 1 refused (not found, revoked…). */

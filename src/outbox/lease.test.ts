@@ -158,7 +158,8 @@ describe('two workers draining one outbox', () => {
         const n = await w.runOnce();
         handled += n;
         if (n > 0) continue;
-        const left = await db.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM outbox WHERE status = 'pending'`);
+        // Even a lone read may be refused under SERIALIZABLE; like any caller, retry it.
+        const left = await withTransaction(db.pool, (q) => q.query<{ n: number }>(`SELECT count(*)::int AS n FROM outbox WHERE status = 'pending'`));
         if (left.rows[0]!.n === 0) return handled;
         await sleep(2);
       }

@@ -1,0 +1,34 @@
+/**
+ * The operator API: every route under `/ops/v1` needs an operator (src/ops/http/auth.ts)
+ * and records what it did (audit.ts). Off in production unless OPERATOR_API_TOKEN is set.
+ *
+ * Adding operator routes: write a plugin and pass it to `operatorRoutes` in server.ts,
+ *
+ *     operatorRoutes(deps, [webhookOpsRoutes(webhookDeps), riskCaseRoutes(…)])
+ *
+ * It is registered inside this plugin, so its handlers run only after `requireOperator`
+ * set `req.operator`. Give its routes `OPERATOR_TAGS`, `OPERATOR_SECURITY` and
+ * `operatorProblems` (./contract.ts), and call `recordOperatorAction` for every
+ * change.
+ */
+import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { MerchantDeps } from '../../merchants/service.js';
+import { requireOperator, type OperatorAuthenticator } from './auth.js';
+import { merchantOpsRoutes } from './merchant-routes.js';
+
+export { OPERATOR_SECURITY, OPERATOR_TAGS, operatorProblems } from './contract.js';
+
+export interface OperatorApiDeps {
+  /** Who is calling; swapped for operator accounts later. */
+  authenticate: OperatorAuthenticator;
+  merchants: MerchantDeps;
+}
+
+export function operatorRoutes(deps: OperatorApiDeps, extraRoutes: readonly FastifyPluginAsync[] = []): FastifyPluginAsyncZod {
+  return async (app) => {
+    app.addHook('onRequest', requireOperator(deps.authenticate));
+    await app.register(merchantOpsRoutes(deps.merchants));
+    for (const routes of extraRoutes) await app.register(routes);
+  };
+}

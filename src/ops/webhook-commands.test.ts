@@ -1,0 +1,78 @@
+/**
+ * `npm run ops -- webhooks add|replay` end to end: the real CLI in a child process
+ * against a test server's database and secrets; the server's worker then delivers.
+ */
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestKonpay, type TestKonpay } from '../../test/harness/konpay.js';
+import { startWebhookReceiver, type WebhookReceiver } from '../../test/harness/webhook-receiver.js';
+import { emit, opsRequest } from '../../test/harness/webhooks.js';
+import { ManualClock } from '../shared/clock.js';
+import { verifyKonpaySignature } from '../webhooks/signature.js';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+// Ahead of real time: messages the CLI queues (by the system clock) are due at once.
+const clock = new ManualClock('2030-01-07T00:00:00Z');
+let t: TestKonpay;
+let receiver: WebhookReceiver;
+
+beforeAll(async () => {
+  t = await startTestKonpay({}, { worker: false, clock });
+  receiver = await startWebhookReceiver();
+});
+afterAll(async () => {
+  await receiver.close();
+  await t.stop();
+});
+
+function ops(...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  const { DATABASE_URL: _ignored, LOG_LEVEL: _level, ...inherited } = process.env;
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/ops/cli.ts', ...args], {
+    cwd: ROOT, env: { ...inherited, NODE_ENV: 'test', DATABASE_URL: t.db.url, KONPAY_DATA_DIR: t.config.dataDir }, stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+  return new Promise((resolve) => child.once('close', (status) => resolve({ status, stdout, stderr })));
+}
+
+describe('npm run ops -- webhooks', () => {
+  it('adds an endpoint printing its secret once, and replays an event to it with a fresh signature', async () => {
+    const merchantId = (await opsRequest<{ id: string }>(t, 'POST', '/ops/v1/merchants', { name: 'Konbini Mart' })).json.id;
+    const added = await ops('webhooks', 'add', '--merchant', merchantId, '--url', receiver.url);
+    expect(added.status, added.stderr).toBe(0);
+    expect(added.stdout).toMatch(/shown only this once/);
+    const secret = /signing secret\s+(whsec_[A-Za-z0-9_-]{43})/.exec(added.stdout)![1]!;
+
+    const { eventId } = await emit(t, merchantId);
+    await t.konpay.worker.runOnce();
+    const replayed = await ops('webhooks', 'replay', eventId);
+    expect(replayed.status, replayed.stderr).toBe(0);
+    expect(replayed.stdout).toContain(`event ${eventId} queued for 1 active endpoint of merchant ${merchantId}`);
+    clock.advance(5_000); // the replay is signed when it is sent, not when it was first
+    await t.konpay.worker.runOnce();
+
+    expect(receiver.requests).toHaveLength(2);
+    const [first, second] = receiver.requests as [typeof receiver.requests[0], typeof receiver.requests[0]];
+    expect(second.body).toBe(first.body);
+    expect(second.headers['konpay-signature']).not.toBe(first.headers['konpay-signature']);
+    for (const r of receiver.requests) expect(verifyKonpaySignature(secret, r.headers['konpay-signature'] as string, r.body, clock.now()).kind).toBe('valid');
+    expect(t.logs.text).not.toContain(secret.slice(6));
+    expect(added.stderr + replayed.stderr).not.toContain(secret.slice(6));
+  });
+
+  it('refuses unknown ids and bad URLs (1), and bad usage (2), printing no secret', async () => {
+    const unknown = await ops('webhooks', 'add', '--merchant', `mer_${'0'.repeat(32)}`, '--url', receiver.url);
+    expect(unknown.status).toBe(1);
+    expect(unknown.stderr).toMatch(/no merchant/);
+    expect(unknown.stdout).toBe('');
+    const merchantId = (await opsRequest<{ id: string }>(t, 'POST', '/ops/v1/merchants', { name: 'Konbini Mart' })).json.id;
+    const badUrl = await ops('webhooks', 'add', '--merchant', merchantId, '--url', 'ftp://x.example/in');
+    expect(badUrl.status).toBe(1);
+    expect(badUrl.stdout).not.toMatch(/whsec_/);
+    expect((await ops('webhooks', 'replay', `evt_${'0'.repeat(32)}`)).status).toBe(1);
+    expect((await ops('webhooks', 'add', '--merchant', merchantId)).status).toBe(2);
+  });
+});
