@@ -48,6 +48,8 @@ import { posErrors } from './pos/errors.js';
 import { cashErrors } from './cash/errors.js';
 import { cashTopupRoutes } from './cash/routes.js';
 import { paymentRoutes } from './payments/routes.js';
+import { settlementOpsRoutes } from './settlement/routes.js';
+import { settlementErrors } from './settlement/errors.js';
 import { paymentErrors } from './payments/errors.js';
 import { allowAll } from './payments/risk.js';
 import { PendingSweeper } from './wallet/ledger/sweeper.js';
@@ -86,7 +88,7 @@ import { webhookOpsRoutes } from './webhooks/routes.js';
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 /** Every module's closed error table; `/problems` documents exactly these. */
-export const ERROR_MODULES = [httpErrors, identityErrors, idempotencyErrors, walletErrors, posErrors, codesErrors, cardErrors, topupErrors, cashErrors, paymentErrors, operatorErrors, webhookErrors] as const;
+export const ERROR_MODULES = [httpErrors, identityErrors, idempotencyErrors, walletErrors, posErrors, codesErrors, cardErrors, topupErrors, cashErrors, paymentErrors, operatorErrors, webhookErrors, settlementErrors] as const;
 
 export interface Konpay {
   readonly app: App;
@@ -245,6 +247,7 @@ export async function startKonpay(config: Config, opts: StartOptions = {}): Prom
       ...(config.secrets.operatorApiToken
         ? [operatorRoutes({ authenticate: apiTokenAuthenticator(config.secrets.operatorApiToken), merchants: { pool, clock, encryptionKey } }, [
             webhookOpsRoutes({ pool, clock, outbox, encryptionKey, httpsOnly: config.webhooks.httpsOnly }),
+            settlementOpsRoutes({ pool, clock }),
           ])]
         : []),
       ...(opts.routes ?? []),

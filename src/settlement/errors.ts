@@ -1,9 +1,9 @@
 import { defineErrors } from '../shared/errors.js';
 
 /**
- * Why a settlement step refuses (PAY-4). There are no HTTP routes yet: the operator
- * command (src/ops/settlement-commands.ts) prints the code and title; the codes are
- * prefixed so they stay unique when the table joins the server's catalogue.
+ * Why a settlement step refuses (PAY-4): answered by the operator routes
+ * (src/settlement/routes.ts) and printed by the operator command
+ * (src/ops/settlement-commands.ts).
  */
 export const settlementErrors = defineErrors('settlement', {
   settlement_invalid_date: { status: 400, title: 'Not a calendar date (YYYY-MM-DD)' },
