@@ -53,6 +53,7 @@ import { settlementErrors } from './settlement/errors.js';
 import { paymentErrors } from './payments/errors.js';
 import { allowAll } from './payments/risk.js';
 import { PendingSweeper } from './wallet/ledger/sweeper.js';
+import { movementNoticeHandler } from './wallet/notices.js';
 import { changeRoutes } from './identity/changes/routes.js';
 import { reauthRoutes } from './identity/changes/reauth-routes.js';
 import type { AccountDeps } from './identity/recovery/deps.js';
@@ -152,18 +153,19 @@ export async function startKonpay(config: Config, opts: StartOptions = {}): Prom
     push: config.notify.vapid ? webPushSender(config.notify.vapid) : undefined,
   };
   const encryptionKey = secretBytes(config.secrets.encryptionKey);
-  const outbox = new Outbox([
+  const signingKey = secretBytes(config.secrets.signingKey);
+  const freezeLinks = new FreezeLinks(signingKey, config.http.publicUrl);
+  const outbox: Outbox = new Outbox([
     ...notifyHandlers({ senders, devOutbox: config.notify.devOutbox ? { pool, clock } : undefined, logger }),
+    movementNoticeHandler({ pool, freezeLinks, notifier: () => notifier }),
     webhookTopicHandler({ pool, clock, logger, encryptionKey, timeoutMs: config.webhooks.timeoutMs }),
   ], clock);
   const notifier = new Notifier(outbox);
   const worker = new OutboxWorker({ pool, outbox, clock, logger, ...config.outbox });
 
-  const signingKey = secretBytes(config.secrets.signingKey);
   const throttle = buildThrottle({ settings: config.throttle, signingKey, pool, redisUrl: config.redisUrl, ...(opts.redisPrefix === undefined ? {} : { redisPrefix: opts.redisPrefix }) });
   const factorKeys = { encryptionKey: secretBytes(config.secrets.encryptionKey), signingKey };
   const hasher = opts.hasher ?? argon2Hasher(secretBytes(config.secrets.passwordPepper), config.identity.argon2);
-  const freezeLinks = new FreezeLinks(signingKey, config.http.publicUrl);
   const identity: IdentityDeps = {
     pool, clock, logger, notifier, hasher,
     dummyHash: await makeDummyHash(hasher),
@@ -205,7 +207,7 @@ export async function startKonpay(config: Config, opts: StartOptions = {}): Prom
     rules: { ...config.cards, challengeMs: config.cards.challengeMs },
   };
   const topupsDeps: TopupsDeps = {
-    pool, clock, logger, psp, notifier, freezeLinks, events: identity.events, limits: config.limits,
+    pool, clock, logger, psp, notifier, events: identity.events, limits: config.limits,
     publicUrl: config.http.publicUrl, challengeMs: config.cards.challengeMs,
   };
   const reconciler = new TopupReconciler(topupsDeps, config.cards.reconcileEveryMs);
@@ -230,9 +232,9 @@ export async function startKonpay(config: Config, opts: StartOptions = {}): Prom
       cardNetworkWebhookRoutes(topupsDeps, cardWebhookSecret),
       // Signed POS API (PAY-2); later POS route plugins go in posRoutes' list (src/pos/routes.ts).
       posRoutes({ pool, clock, encryptionKey: factorKeys.encryptionKey, clockSkewSeconds: config.pos.clockSkewSeconds }, [
-        cashTopupRoutes({ clock, limits: config.limits, signingKey, notifier, freezeLinks, publicUrl: config.http.publicUrl }, new Idempotency(pool, clock)),
+        cashTopupRoutes({ clock, limits: config.limits, signingKey, notifier, publicUrl: config.http.publicUrl }, new Idempotency(pool, clock)),
         paymentRoutes({
-          pool, clock, logger, limits: config.limits, signingKey, notifier, freezeLinks, publicUrl: config.http.publicUrl,
+          pool, clock, logger, limits: config.limits, signingKey, notifier, publicUrl: config.http.publicUrl,
           rules: config.payments, risk: allowAll, merchantEvents: merchantEvents(outbox),
         }, new Idempotency(pool, clock)),
         ...(opts.posRoutes ?? []),

@@ -13,7 +13,7 @@
 import type { Queryable } from '../db/pool.js';
 import type { CodesDeps } from './deps.js';
 import { isPaymentCodeShape, paymentCodeDigest } from './format.js';
-import { findCode, markUsed, type CodeRow } from './repo/codes.js';
+import { findCode, releaseCode, useCodeIfValid, type CodeRow } from './repo/codes.js';
 
 export type CodeOutcome =
   | { kind: 'ok'; userId: string; deviceId: string; codeId: string }
@@ -37,11 +37,21 @@ function judge(row: CodeRow | undefined, now: Date): CodeOutcome {
 /** Uses the code up, if it can pay, in the caller's transaction (`q` must be inside one). */
 export async function consumePaymentCode(d: Keys, q: Queryable, code: string, now: Date): Promise<CodeOutcome> {
   if (!isPaymentCodeShape(code)) return { kind: 'unknown' };
-  const outcome = judge(await findCode(q, paymentCodeDigest(d.signingKey, code), { lock: true }), now);
-  if (outcome.kind !== 'ok') return outcome;
-  // Under the row lock nothing can have changed since the read; the condition is a backstop.
-  if (!(await markUsed(q, outcome.codeId, now))) return { kind: 'used' };
-  return outcome;
+  const digest = paymentCodeDigest(d.signingKey, code);
+  // The usual case in one statement; only a refusal reads the row again to say why.
+  const used = await useCodeIfValid(q, digest, now);
+  if (used) return { kind: 'ok', userId: used.user_id, deviceId: used.device_id, codeId: used.id };
+  const outcome = judge(await findCode(q, digest, { lock: true }), now);
+  // Valid now but not a moment ago cannot happen under the lock; the guard keeps it a refusal.
+  return outcome.kind === 'ok' ? { kind: 'used' } : outcome;
+}
+
+/**
+ * Gives a used code back, in the same transaction that used it, when what it was used
+ * for is declined after all (the customer tops up and pays with the same code).
+ */
+export function giveCodeBack(q: Queryable, codeId: string): Promise<void> {
+  return releaseCode(q, codeId);
 }
 
 /** What consuming would answer now, changing nothing (a till's "check" before asking the amount). */

@@ -64,3 +64,21 @@ export async function withTransaction<T>(
     }
   }
 }
+
+/**
+ * Statements that need no transaction around them — each is atomic on its own, and the
+ * caller accepts that two of them commit separately — retried like a transaction. Saves
+ * the BEGIN and COMMIT round trips of `withTransaction` on hot paths.
+ */
+export async function withStatements<T>(pool: pg.Pool, fn: (q: Pick<pg.Pool, 'query'>) => Promise<T>, opts: Pick<TxOptions, 'maxAttempts' | 'onRetry'> = {}): Promise<T> {
+  const maxAttempts = opts.maxAttempts ?? 10;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn(pool);
+    } catch (err) {
+      if (!isRetryable(err) || attempt >= maxAttempts) throw err;
+      opts.onRetry?.(attempt, err);
+      await new Promise((r) => setTimeout(r, retryDelayMs(attempt)));
+    }
+  }
+}

@@ -10,7 +10,7 @@
  */
 import type pg from 'pg';
 import type { PoolClient } from '../db/pool.js';
-import { withTransaction } from '../db/tx.js';
+import { withStatements, withTransaction } from '../db/tx.js';
 import type { Clock } from '../shared/clock.js';
 import { sha256 } from '../shared/crypto.js';
 import { newUuid } from '../shared/ids.js';
@@ -50,7 +50,8 @@ export class Idempotency {
   async execute(scope: string, key: string, digest: Buffer, fn: (q: PoolClient) => Promise<Answer>): Promise<IdempotentResult> {
     const now = this.clock.now();
     const claimId = newUuid();
-    const { claimed, row } = await withTransaction(this.pool, (q) =>
+    // The claim commits on its own (its statements need no transaction around them).
+    const { claimed, row } = await withStatements(this.pool, (q) =>
       claimKey(q, { scope, key, digest, claimId, now, lockMs: LOCK_MS, windowMs: REPLAY_WINDOW_MS }));
     if (!claimed) {
       if (!row.request_digest.equals(digest)) return { kind: 'key_reused' };

@@ -64,8 +64,13 @@ async function copyToDevOutbox(dev: { pool: pg.Pool; clock: Clock }, m: Message,
 export class Notifier {
   constructor(private readonly outbox: Outbox) {}
 
-  notify(q: Queryable, message: Message): Promise<string> {
-    return this.outbox.enqueue(q, topicFor(message.channel), message);
+  notify(q: Queryable, message: Message, opts: { id?: string } = {}): Promise<string> {
+    return this.outbox.enqueue(q, topicFor(message.channel), message, opts);
+  }
+
+  /** Records a message of another topic, one whose handler composes and fans out notices later. */
+  later<P>(q: Queryable, topic: string, payload: P, opts: { id?: string } = {}): Promise<string> {
+    return this.outbox.enqueue(q, topic, payload, opts);
   }
 }
 

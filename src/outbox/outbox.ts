@@ -52,11 +52,15 @@ export class Outbox {
     return this.#handlers.get(topic);
   }
 
-  /** Records a message in the caller's transaction; returns its public id (`msg_…`). */
-  async enqueue<P>(q: Queryable, topic: string, payload: P): Promise<string> {
+  /**
+   * Records a message in the caller's transaction; returns its public id (`msg_…`). A
+   * caller-chosen `id` makes the enqueue idempotent: a handler that fans one message out
+   * into others derives their ids from its own, so running it twice queues them once.
+   */
+  async enqueue<P>(q: Queryable, topic: string, payload: P, opts: { id?: string } = {}): Promise<string> {
     const handler = this.#handlers.get(topic);
     if (!handler) throw new Error(`no outbox handler for topic ${topic}`);
-    const id = newUuid();
+    const id = opts.id ?? newUuid();
     await insertOutbox(q, { id, topic, payload, maxAttempts: handler.retry.maxAttempts, at: this.#clock.now() });
     return toPublicId('msg', id);
   }

@@ -9,15 +9,17 @@ export interface OutboxRow {
   max_attempts: number;
 }
 
+/** Inserts a message; with a caller-chosen id a second insert of that id changes nothing. */
 export async function insertOutbox(
   q: Queryable,
   row: { id: string; topic: string; payload: unknown; maxAttempts: number; at: Date },
 ): Promise<void> {
-  await q.query(
-    `INSERT INTO outbox (id, topic, payload, max_attempts, next_attempt_at, created_at)
-     VALUES ($1, $2, $3, $4, $5, $5)`,
-    [row.id, row.topic, JSON.stringify(row.payload), row.maxAttempts, row.at],
-  );
+  await q.query({
+    name: 'outbox.insert',
+    text: `INSERT INTO outbox (id, topic, payload, max_attempts, next_attempt_at, created_at)
+           VALUES ($1, $2, $3, $4, $5, $5) ON CONFLICT (id) DO NOTHING`,
+    values: [row.id, row.topic, JSON.stringify(row.payload), row.maxAttempts, row.at],
+  });
 }
 
 /**

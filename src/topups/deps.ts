@@ -1,7 +1,6 @@
 import type pg from 'pg';
 import type { CardNetwork } from '../cards/psp/port.js';
 import type { SecurityEvents } from '../identity/events.js';
-import type { FreezeLinks } from '../identity/freeze-links.js';
 import type { Notifier } from '../notify/notifier.js';
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
@@ -13,7 +12,6 @@ export interface TopupsDeps {
   readonly logger: Logger;
   readonly psp: CardNetwork;
   readonly notifier: Notifier;
-  readonly freezeLinks: FreezeLinks;
   readonly events: SecurityEvents;
   readonly limits: Limits;
   /** Konpay's public URL: the challenge page sends the browser back here. */

@@ -4,11 +4,16 @@
  * when the movement does. An unexpected movement is how a customer spots a raid; each
  * notice says where to go if it was not them.
  */
+import type pg from 'pg';
+import { v5 as uuidv5 } from 'uuid';
 import type { Queryable } from '../db/pool.js';
-import { listPushSubscriptions } from '../identity/repo/events.js';
-import type { UserRow } from '../identity/repo/users.js';
+import { withTransaction } from '../db/tx.js';
 import type { FreezeLinks } from '../identity/freeze-links.js';
+import { listPushSubscriptions } from '../identity/repo/events.js';
+import { findUser, type UserRow } from '../identity/repo/users.js';
 import type { Notifier } from '../notify/notifier.js';
+import type { TopicHandler } from '../outbox/outbox.js';
+import { fromPublicId } from '../shared/ids.js';
 
 export type MovementKind = 'topup_card' | 'topup_cash' | 'chargeback' | 'payment' | 'payment_cancel' | 'refund';
 
@@ -52,19 +57,59 @@ export function movementText(locale: 'ja' | 'en', n: MovementNotice, helpUrl: st
 
 export interface MovementNotifier {
   readonly notifier: Notifier;
-  readonly freezeLinks: FreezeLinks;
 }
 
-/** Queues the e-mail and push notices of one movement, each with a one-tap freeze link. */
-export async function notifyMovement(q: Queryable, deps: MovementNotifier, user: Pick<UserRow, 'id' | 'email' | 'locale'>, n: MovementNotice): Promise<void> {
-  const { notifier } = deps;
-  const helpUrl = (await deps.freezeLinks.issue(q, user.id, 'money_moved', n.at)).url;
-  const m = movementText(user.locale, n, helpUrl);
-  await notifier.notify(q, { channel: 'email', to: user.email, subject: `Konpay: ${m.title}`, text: m.text });
-  for (const s of await listPushSubscriptions(q, user.id)) {
-    await notifier.notify(q, {
-      channel: 'push', to: user.id, title: m.title, body: m.body, url: helpUrl,
-      subscription: { endpoint: s.endpoint, keys: { p256dh: s.p256dh, auth: s.auth } },
-    });
-  }
+export const MOVEMENT_TOPIC = 'notify.movement';
+
+/** What is recorded with the movement: enough to compose the notices later. */
+interface MovementMessage {
+  userId: string;
+  kind: MovementKind;
+  amount: number;
+  balance: number;
+  description: string;
+  at: string;
+}
+
+/**
+ * Records that the customer must be told of a movement, in the movement's transaction:
+ * one row, so the payment path stays short. The outbox worker composes the e-mail and
+ * push notices (with a freeze link) moments later (`movementNoticeHandler`).
+ */
+export async function notifyMovement(q: Queryable, deps: MovementNotifier, user: Pick<UserRow, 'id'>, n: MovementNotice): Promise<void> {
+  const message: MovementMessage = { userId: user.id, kind: n.kind, amount: n.amount, balance: n.balance, description: n.description, at: n.at.toISOString() };
+  await deps.notifier.later(q, MOVEMENT_TOPIC, message);
+}
+
+/** Fixed namespace of the notices' ids, derived from the movement message's id. */
+const NOTICE_NAMESPACE = '3b0e7a52-6c1d-4f8e-9d2a-71c5e0b4f9a3';
+
+/**
+ * Composes a movement's notices: the freeze link, the e-mail, a push per subscription.
+ * Their ids derive from the movement message's, so a worker that dies after this commits
+ * and runs it again queues nothing twice (an orphan freeze link at most, unused).
+ */
+export function movementNoticeHandler(deps: { pool: pg.Pool; freezeLinks: FreezeLinks; notifier: () => Notifier }): TopicHandler<MovementMessage> {
+  return {
+    topic: MOVEMENT_TOPIC,
+    retry: { maxAttempts: 12, baseDelayMs: 5_000, maxDelayMs: 3_600_000 },
+    async deliver(m, ctx) {
+      const outboxId = fromPublicId('msg', ctx.id) ?? ctx.id;
+      await withTransaction(deps.pool, async (q) => {
+        const user = await findUser(q, m.userId);
+        if (!user) return;
+        const at = new Date(m.at);
+        const helpUrl = (await deps.freezeLinks.issue(q, user.id, 'money_moved', at)).url;
+        const text = movementText(user.locale, { ...m, at }, helpUrl);
+        const notifier = deps.notifier();
+        await notifier.notify(q, { channel: 'email', to: user.email, subject: `Konpay: ${text.title}`, text: text.text }, { id: uuidv5(`${outboxId}:email`, NOTICE_NAMESPACE) });
+        for (const s of await listPushSubscriptions(q, user.id)) {
+          await notifier.notify(q, {
+            channel: 'push', to: user.id, title: text.title, body: text.body, url: helpUrl,
+            subscription: { endpoint: s.endpoint, keys: { p256dh: s.p256dh, auth: s.auth } },
+          }, { id: uuidv5(`${outboxId}:push:${s.endpoint}`, NOTICE_NAMESPACE) });
+        }
+      });
+    },
+  };
 }

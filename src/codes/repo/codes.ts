@@ -54,7 +54,28 @@ export async function findCode(q: Queryable, digest: Buffer, opts: { lock: boole
   return res.rows[0];
 }
 
-export async function markUsed(q: Queryable, id: string, now: Date): Promise<boolean> {
-  const res = await q.query(`UPDATE payment_codes SET used_at = $2 WHERE id = $1 AND used_at IS NULL AND superseded_at IS NULL`, [id, now]);
-  return res.rowCount === 1;
+/**
+ * Uses the code up in one statement when it can pay: not used, not superseded, not
+ * expired, and its device and session still stand. Answers the row, or nothing (then
+ * `findCode` says why). The UPDATE takes the row lock, so two tills racing on one code
+ * queue here and the second finds it used.
+ */
+export async function useCodeIfValid(q: Queryable, digest: Buffer, now: Date): Promise<Pick<CodeRow, 'id' | 'user_id' | 'device_id'> | undefined> {
+  const res = await q.query<Pick<CodeRow, 'id' | 'user_id' | 'device_id'>>({
+    name: 'codes.use',
+    text: `UPDATE payment_codes c SET used_at = $2
+             FROM devices d, sessions s
+            WHERE c.code_digest = $1 AND d.id = c.device_id AND s.id = c.session_id
+              AND c.used_at IS NULL AND c.superseded_at IS NULL AND c.expires_at > $2
+              AND d.revoked_at IS NULL AND s.revoked_at IS NULL
+        RETURNING c.id, c.user_id, c.device_id`,
+    values: [digest, now],
+  });
+  return res.rows[0];
 }
+
+/** Gives a code back: the payment that used it was declined after all. */
+export async function releaseCode(q: Queryable, id: string): Promise<void> {
+  await q.query(`UPDATE payment_codes SET used_at = NULL WHERE id = $1`, [id]);
+}
+
