@@ -54,6 +54,7 @@ import { paymentErrors } from './payments/errors.js';
 import { allowAll } from './payments/risk.js';
 import { PendingSweeper } from './wallet/ledger/sweeper.js';
 import { movementNoticeHandler } from './wallet/notices.js';
+import { AccountIds } from './wallet/ledger/accounts.js';
 import { changeRoutes } from './identity/changes/routes.js';
 import { reauthRoutes } from './identity/changes/reauth-routes.js';
 import type { AccountDeps } from './identity/recovery/deps.js';
@@ -235,7 +236,7 @@ export async function startKonpay(config: Config, opts: StartOptions = {}): Prom
         cashTopupRoutes({ clock, limits: config.limits, signingKey, notifier, publicUrl: config.http.publicUrl }, new Idempotency(pool, clock)),
         paymentRoutes({
           pool, clock, logger, limits: config.limits, signingKey, notifier, publicUrl: config.http.publicUrl,
-          rules: config.payments, risk: allowAll, merchantEvents: merchantEvents(outbox),
+          rules: config.payments, risk: allowAll, merchantEvents: merchantEvents(outbox), accounts: new AccountIds(),
         }, new Idempotency(pool, clock)),
         ...(opts.posRoutes ?? []),
       ]),

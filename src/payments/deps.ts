@@ -2,6 +2,7 @@ import type pg from 'pg';
 import type { Queryable } from '../db/pool.js';
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
+import type { AccountIds } from '../wallet/ledger/accounts.js';
 import type { Limits } from '../wallet/limits.js';
 import type { MovementNotifier } from '../wallet/notices.js';
 import type { PaymentRisk } from './risk.js';
@@ -35,4 +36,6 @@ export interface PaymentsDeps extends MovementNotifier {
   readonly rules: PaymentRules;
   readonly risk: PaymentRisk;
   readonly merchantEvents: MerchantEvents | undefined;
+  /** The merchants' payable shards, looked up once each. */
+  readonly accounts: AccountIds;
 }

@@ -1,5 +1,6 @@
 /** SQL for payments, their refunds and declines. */
 import type { Queryable } from '../db/pool.js';
+import type { AccountRow } from '../wallet/ledger/repo.js';
 
 export interface PaymentRow {
   id: string;
@@ -85,24 +86,53 @@ export async function insertDecline(q: Queryable, d: { id: string; merchantId: s
   );
 }
 
-/** Unknown codes this terminal sent since `since`: how code guessing shows. */
-export async function countUnknownCodes(q: Queryable, terminalId: string, since: Date): Promise<number> {
-  const res = await q.query<{ n: number }>(
-    `SELECT count(*)::int AS n FROM payment_declines WHERE terminal_id = $1 AND created_at > $2 AND reason = 'code_unknown'`,
-    [terminalId, since],
-  );
-  return res.rows[0]!.n;
+export interface Precheck {
+  store_name: string;
+  store_status: string;
+  merchant_status: string;
+  /** Unknown codes this terminal sent since the window began. */
+  unknown_codes: number;
+  /** This store already has a payment with the order id. */
+  order_taken: boolean;
 }
 
 /**
- * The store and merchant as they stand. Not locked: every payment of a busy store reads
- * this row, and a shared lock would make them write to it; a payment that started
- * before a suspension may finish, like a card payment already at the terminal.
+ * What a payment checks before touching the customer's rows, in one round trip: the
+ * store and merchant as they stand (not locked: every payment of a busy store reads this
+ * row, and a shared lock would make them all write to it; a payment that started before
+ * a suspension may finish, like a card payment already at the terminal), the terminal's
+ * recent unknown codes, and whether the order was paid.
  */
-export async function findStoreStatus(q: Queryable, storeId: string): Promise<{ name: string; store_status: string; merchant_status: string } | undefined> {
-  return (await q.query<{ name: string; store_status: string; merchant_status: string }>(
-    `SELECT s.name, s.status AS store_status, m.status AS merchant_status
-       FROM stores s JOIN merchants m ON m.id = s.merchant_id WHERE s.id = $1`,
-    [storeId],
-  )).rows[0];
+export async function precheck(q: Queryable, p: { storeId: string; terminalId: string; orderId: string; since: Date }): Promise<Precheck | undefined> {
+  return (await q.query<Precheck>({
+    name: 'payments.precheck',
+    text: `SELECT s.name AS store_name, s.status AS store_status, m.status AS merchant_status,
+                  (SELECT count(*)::int FROM payment_declines d
+                    WHERE d.terminal_id = $2 AND d.created_at > $4 AND d.reason = 'code_unknown') AS unknown_codes,
+                  EXISTS (SELECT 1 FROM payments p WHERE p.store_id = $1 AND p.order_id = $3) AS order_taken
+             FROM stores s JOIN merchants m ON m.id = s.merchant_id WHERE s.id = $1`,
+    values: [p.storeId, p.terminalId, p.orderId, p.since],
+  })).rows[0];
+}
+
+export interface Payer {
+  user_id: string;
+  frozen_at: Date | null;
+  restricted_until: Date | null;
+}
+
+/**
+ * The payer's account row and wallet, both locked, in one round trip; nothing when the
+ * account has no wallet yet (it never held money).
+ */
+export async function lockPayer(q: Queryable, userId: string): Promise<{ payer: Payer; wallet: AccountRow } | undefined> {
+  const res = await q.query<Payer & { w: AccountRow }>({
+    name: 'payments.lock-payer',
+    text: `SELECT u.id AS user_id, u.frozen_at, u.restricted_until, to_jsonb(w) AS w
+             FROM users u JOIN ledger_accounts w ON w.user_id = u.id AND w.kind = 'wallet'
+            WHERE u.id = $1 FOR UPDATE OF u, w`,
+    values: [userId],
+  });
+  const r = res.rows[0];
+  return r && { payer: { user_id: r.user_id, frozen_at: r.frozen_at, restricted_until: r.restricted_until }, wallet: r.w };
 }

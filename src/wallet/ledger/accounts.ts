@@ -43,6 +43,29 @@ export async function lockWallet(q: Queryable, userId: string, now: Date): Promi
   return (await lockAccount(q, w.id))!;
 }
 
+/**
+ * Account ids by code, remembered once seen: accounts are never deleted and their ids
+ * never change, so a busy path (a merchant's payable shards on every payment) asks the
+ * database once per account, not once per payment. Only an account found already there
+ * is remembered: one created by the caller's transaction might still roll back. Runs on
+ * the caller's connection (taking another from the pool inside a transaction can starve
+ * the pool). One cache per server and database.
+ */
+export class AccountIds {
+  readonly #ids = new Map<string, string>();
+
+  async ensure(q: Queryable, code: string, kind: AccountKind, now: Date): Promise<string> {
+    const known = this.#ids.get(code);
+    if (known) return known;
+    const found = await findAccountByCode(q, code);
+    if (found) {
+      this.#ids.set(code, found.id);
+      return found.id;
+    }
+    return (await ensureAccount(q, code, kind, null, now)).id;
+  }
+}
+
 /** Balance as the customer sees it: posted credits minus posted debits. */
 export function balanceOf(a: AccountRow): number {
   return a.credits_posted - a.debits_posted;

@@ -85,7 +85,16 @@ function deltas(row: Omit<TransferRow, 'created_at'>, pending: TransferRow | und
   }
 }
 
-export async function createTransfer(q: Queryable, spec: TransferSpec, now: Date): Promise<TransferOutcome> {
+export interface CreateOptions {
+  /**
+   * The caller made the id just now (never sent before), so no earlier attempt can exist:
+   * skips the look-up that lets a retry answer `exists`. A clash is still caught by the
+   * insert and answered as a retry would be.
+   */
+  fresh?: boolean;
+}
+
+export async function createTransfer(q: Queryable, spec: TransferSpec, now: Date, opts: CreateOptions = {}): Promise<TransferOutcome> {
   let pending: TransferRow | undefined;
   if (spec.phase === 'post_pending' || spec.phase === 'void_pending') {
     // Locking the pending row serialises everything that would resolve it.
@@ -96,7 +105,7 @@ export async function createTransfer(q: Queryable, spec: TransferSpec, now: Date
   if (!Number.isSafeInteger(row.amount) || row.amount <= 0) return { kind: 'invalid_amount' };
   if (row.debit_account_id === row.credit_account_id) return { kind: 'same_account' };
 
-  const existing = await findTransfer(q, row.id);
+  const existing = opts.fresh ? undefined : await findTransfer(q, row.id);
   if (existing) return sameFields(existing, row) ? { kind: 'exists', transfer: existing } : { kind: 'id_conflict' };
 
   if (pending) {

@@ -61,11 +61,12 @@ export async function findResolution(q: Queryable, pendingId: string): Promise<T
 
 /** Inserts unless the id exists; true when this call inserted it. */
 export async function insertTransfer(q: Queryable, t: Omit<TransferRow, 'created_at'> & { created_at: Date }): Promise<boolean> {
-  const res = await q.query(
-    `INSERT INTO ledger_transfers (id, debit_account_id, credit_account_id, amount, kind, phase, pending_id, expires_at, reverses_id, metadata, created_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (id) DO NOTHING`,
-    [t.id, t.debit_account_id, t.credit_account_id, t.amount, t.kind, t.phase, t.pending_id, t.expires_at, t.reverses_id, JSON.stringify(t.metadata), t.created_at],
-  );
+  const res = await q.query({
+    name: 'ledger.insert-transfer',
+    text: `INSERT INTO ledger_transfers (id, debit_account_id, credit_account_id, amount, kind, phase, pending_id, expires_at, reverses_id, metadata, created_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (id) DO NOTHING`,
+    values: [t.id, t.debit_account_id, t.credit_account_id, t.amount, t.kind, t.phase, t.pending_id, t.expires_at, t.reverses_id, JSON.stringify(t.metadata), t.created_at],
+  });
   return res.rowCount === 1;
 }
 
@@ -82,15 +83,16 @@ export interface Delta {
  * account does not exist.
  */
 export async function applyDelta(q: Queryable, accountId: string, d: Delta): Promise<boolean> {
-  const res = await q.query(
-    `UPDATE ledger_accounts
-        SET debits_posted = debits_posted + $2, debits_pending = debits_pending + $3,
-            credits_posted = credits_posted + $4, credits_pending = credits_pending + $5
-      WHERE id = $1
-        AND (NOT debits_must_not_exceed_credits
-             OR debits_posted + $2 + debits_pending + $3 <= credits_posted + $4)`,
-    [accountId, d.debitsPosted, d.debitsPending, d.creditsPosted, d.creditsPending],
-  );
+  const res = await q.query({
+    name: 'ledger.apply-delta',
+    text: `UPDATE ledger_accounts
+              SET debits_posted = debits_posted + $2, debits_pending = debits_pending + $3,
+                  credits_posted = credits_posted + $4, credits_pending = credits_pending + $5
+            WHERE id = $1
+              AND (NOT debits_must_not_exceed_credits
+                   OR debits_posted + $2 + debits_pending + $3 <= credits_posted + $4)`,
+    values: [accountId, d.debitsPosted, d.debitsPending, d.creditsPosted, d.creditsPending],
+  });
   return res.rowCount === 1;
 }
 

@@ -1,0 +1,86 @@
+/**
+ * What a bench run does: `npm run bench` (quick) or `npm run bench -- --full`. Pure, so
+ * the vitest test can check the presets and the argument parser.
+ */
+
+export interface BenchOptions {
+  mode: 'quick' | 'full';
+  /** Customer wallets seeded (the history wallet is one of them). */
+  wallets: number;
+  /** Ledger transfers seeded per ordinary wallet (cash top-ups and past payments). */
+  movesPerWallet: number;
+  /** Movements of the one wallet whose history pages are measured. */
+  historyMovements: number;
+  stores: number;
+  /** Users kept apart for the login scenario (known password, remembered device). */
+  loginUsers: number;
+  /** Users kept apart for card top-ups (each adds a card through the API first). */
+  topupUsers: number;
+  /** Seconds of each measured phase, and of the warm-up before it. */
+  measureS: number;
+  warmupS: number;
+  /** The secondary scenarios (login, history, card top-up) may be shorter in the quick run. */
+  secondaryMeasureS: number;
+  /** pgbench -T. */
+  pgbenchS: number;
+  /** pgbench -s for -i. */
+  pgbenchScale: number;
+  /** Seconds of the in-process argon2id verification rate. */
+  argon2S: number;
+  cardClients: number;
+  loginClients: number;
+  historyClients: number;
+  /** Concurrent POS clients of the two payment scenarios. */
+  posClients: readonly number[];
+  /** Skip `npm run build` and use dist/ as it is. */
+  build: boolean;
+  /** Keep the konpay_bench database (for a look afterwards) instead of dropping it. */
+  keepDb: boolean;
+}
+
+const QUICK: BenchOptions = {
+  mode: 'quick', wallets: 100_000, movesPerWallet: 10, historyMovements: 100_000, stores: 1000,
+  loginUsers: 64, topupUsers: 300, measureS: 20, warmupS: 5, secondaryMeasureS: 15, pgbenchS: 15, pgbenchScale: 10,
+  argon2S: 8, cardClients: 32, loginClients: 8, historyClients: 4, posClients: [8, 64], build: true, keepDb: false,
+};
+
+const FULL: BenchOptions = {
+  ...QUICK, mode: 'full', wallets: 1_000_000, topupUsers: 1000, measureS: 60, warmupS: 10, secondaryMeasureS: 60, pgbenchS: 30, argon2S: 20,
+};
+
+export const USAGE = `usage: npm run bench [-- options]
+  --full                 the long run: 1,000,000 wallets, 10,000,000+ ledger entries, 60 s phases
+  --wallets N            wallets to seed (default 100000 quick, 1000000 full)
+  --measure S            seconds of each measured payment phase (default 20 quick, 60 full)
+  --no-build             use dist/ as it is instead of running npm run build first
+  --keep-db              leave the konpay_bench database in place afterwards
+  DATABASE_URL=postgres://…  use that server (the bench makes and drops its own databases there);
+                         unset: an embedded PostgreSQL in a temporary folder`;
+
+export class UsageError extends Error {}
+
+function positiveInt(flag: string, value: string | undefined): number {
+  const n = Number(value);
+  if (!value || !Number.isInteger(n) || n <= 0) throw new UsageError(`${flag} needs a positive whole number`);
+  return n;
+}
+
+export function parseOptions(argv: readonly string[]): BenchOptions {
+  const full = argv.includes('--full');
+  const o: BenchOptions = { ...(full ? FULL : QUICK) };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    switch (a) {
+      case '--full': break;
+      case '--quick': if (full) throw new UsageError('--quick and --full together'); break;
+      case '--wallets': o.wallets = positiveInt(a, argv[++i]); break;
+      case '--measure': o.measureS = positiveInt(a, argv[++i]); o.secondaryMeasureS = Math.min(o.secondaryMeasureS, o.measureS); break;
+      case '--no-build': o.build = false; break;
+      case '--keep-db': o.keepDb = true; break;
+      case '--help': case '-h': throw new UsageError(USAGE);
+      default: throw new UsageError(`unknown option ${a}\n${USAGE}`);
+    }
+  }
+  if (o.wallets < o.loginUsers + o.topupUsers + 1000) throw new UsageError(`--wallets must be at least ${o.loginUsers + o.topupUsers + 1000}`);
+  return o;
+}
