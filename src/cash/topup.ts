@@ -23,7 +23,7 @@ import { balanceOf, ensureAccount, lockWallet } from '../wallet/ledger/accounts.
 import { createTransfer } from '../wallet/ledger/ledger.js';
 import { checkCashTopup, type LimitReason } from '../wallet/limits.js';
 import { notifyMovement } from '../wallet/notices.js';
-import { usageOf } from '../wallet/service.js';
+import { balanceUsageOf } from '../wallet/service.js';
 import type { CashDeps } from './deps.js';
 import { undoUnless } from '../db/savepoint.js';
 
@@ -60,7 +60,7 @@ async function attempt(deps: CashDeps, q: Queryable, terminal: TerminalIdentity,
   // at a till, and the restricted account's payments stay capped anyway.
 
   const wallet = await lockWallet(q, user.id, now);
-  const decision = checkCashTopup(deps.limits, await usageOf(q, wallet, now), input.amount);
+  const decision = checkCashTopup(deps.limits, balanceUsageOf(wallet), input.amount);
   if (!decision.ok) return { kind: 'limit', reason: decision.reason, limit: decision.limit, remaining: tillRemaining(deps, decision) };
 
   // Verified a moment ago and terminals are never deleted: a miss is a bug.

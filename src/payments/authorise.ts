@@ -22,7 +22,7 @@ import { availableOf, balanceOf } from '../wallet/ledger/accounts.js';
 import { createTransfer } from '../wallet/ledger/ledger.js';
 import { checkPayment } from '../wallet/limits.js';
 import { notifyMovement } from '../wallet/notices.js';
-import { usageOf } from '../wallet/service.js';
+import { paymentUsageOf } from '../wallet/service.js';
 import type { DeclineReason } from './declines.js';
 import type { PaymentsDeps } from './deps.js';
 import { insertDecline, insertPayment, lockPayer, precheck, type PaymentRow } from './repo.js';
@@ -85,7 +85,7 @@ async function attempt(deps: PaymentsDeps, q: Queryable, terminal: TerminalIdent
   const { payer, wallet } = locked;
   if (payer.frozen_at) return decline('account_frozen', payer.user_id);
   const restricted = !!payer.restricted_until && payer.restricted_until > now;
-  const limit = checkPayment(deps.limits, await usageOf(q, wallet, now), input.amount, restricted);
+  const limit = checkPayment(deps.limits, await paymentUsageOf(q, wallet, now), input.amount, restricted);
   if (!limit.ok) return decline(limit.reason === 'restricted_mode' ? 'account_restricted' : 'limit_exceeded', payer.user_id);
   if (availableOf(wallet) < input.amount) return decline('insufficient_balance', payer.user_id);
 

@@ -97,6 +97,19 @@ describe('declines', () => {
     expect(await ledgerBalanced(t)).toBe(true);
   });
 
+  it('the 24-hour payment limit counts the last 24 hours only', async () => {
+    const who = await payerWith(t, term, 100_000);
+    expect((await pay(term, await codeOf(t, who), 50_000)).status).toBe(201);
+    clock.advance(3_600_000);
+    expect((await pay(term, await codeOf(t, who), 49_900)).status).toBe(201);
+    expect((await pay(term, await codeOf(t, who), 100)).status).toBe(201); // exactly ¥100,000 in 24 h
+    expect(declineOf(await pay(term, await codeOf(t, who), 1))).toBe('limit_exceeded');
+    clock.advance(23 * 3_600_000 + 1000); // the first payment is now older than 24 h
+    expect((await pay(term, await codeOf(t, who), 1)).status).toBe(402); // the balance is spent now
+    expect(declineOf(await pay(term, await codeOf(t, who), 1))).toBe('insufficient_balance');
+    expect(await balanceOfUser(t, who.uid)).toBe(0);
+  });
+
   it('each decline is recorded for the console', async () => {
     const rows = await t.konpay.pool.query<{ reason: string }>(`SELECT reason FROM payment_declines WHERE terminal_id = $1`, [fromPublicId('trm', term.terminalId)]);
     expect(rows.rows.map((r) => r.reason)).toEqual(expect.arrayContaining(['insufficient_balance', 'limit_exceeded', 'account_restricted', 'duplicate_order']));

@@ -29,3 +29,17 @@ export async function usageSince(q: Queryable, walletId: string, since24h: Date,
   );
   return res.rows[0]!;
 }
+
+/**
+ * Payments out of the wallet since `since`: all a payment's limit check needs, read over
+ * the wallet's own (debit account, time) index for the 24 h window only.
+ */
+export async function paymentsSince(q: Queryable, walletId: string, since: Date): Promise<number> {
+  const res = await q.query<{ total: number }>({
+    name: 'wallet.payments-since',
+    text: `SELECT coalesce(sum(amount), 0)::int8 AS total FROM ledger_transfers
+            WHERE debit_account_id = $1 AND created_at > $2 AND kind = 'payment' AND phase = 'single'`,
+    values: [walletId, since],
+  });
+  return res.rows[0]!.total;
+}

@@ -1,0 +1,92 @@
+/**
+ * HTTP for the load generator: undici connection pools with keep-alive (one per origin
+ * and size, kept across phases so a measured phase starts on warm connections), and a
+ * phase runner that times each request with hrtime.
+ */
+import { Pool } from 'undici';
+import { summarise } from '../lib/stats.js';
+import type { PhaseResult } from './protocol.js';
+
+const pools = new Map<string, Pool>();
+
+export function poolFor(url: string, connections: number): Pool {
+  const origin = new URL(url).origin;
+  const key = `${origin}#${connections}`;
+  let p = pools.get(key);
+  if (!p) {
+    p = new Pool(origin, { connections, pipelining: 1, keepAliveTimeout: 60_000, keepAliveMaxTimeout: 120_000, headersTimeout: 30_000, bodyTimeout: 30_000 });
+    pools.set(key, p);
+  }
+  return p;
+}
+
+export async function closePools(): Promise<void> {
+  await Promise.all([...pools.values()].map((p) => p.close()));
+  pools.clear();
+}
+
+export interface Answer {
+  status: number;
+  text: string;
+  headers: Record<string, string | string[] | undefined>;
+}
+
+export async function call(pool: Pool, opts: { method: 'GET' | 'POST'; path: string; headers?: Record<string, string>; body?: string }): Promise<Answer> {
+  const res = await pool.request({ method: opts.method, path: opts.path, headers: opts.headers ?? {}, body: opts.body ?? null });
+  const text = await res.body.text();
+  return { status: res.statusCode, text, headers: res.headers };
+}
+
+export const nowNs = () => process.hrtime.bigint();
+export const msSince = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e6;
+
+/** What one unit of work (a request, or a whole flow) came to. */
+export type Outcome = { ok: true; ms: number; status: string; id?: string; extra?: Record<string, number> } | { ok: false; ms: number; status: string; sample: string };
+
+/**
+ * Runs `clients` loops for `durationMs`, each calling `unit(k)` with a fresh sequence
+ * number until the time is up or `unit` answers `undefined` (nothing left to do).
+ */
+export async function runPhase(clients: number, durationMs: number, unit: (k: number) => Promise<Outcome | undefined>): Promise<PhaseResult & { extraSeries: Record<string, number[]> }> {
+  const latencies: number[] = [];
+  const statuses: Record<string, number> = {};
+  const errorSamples: string[] = [];
+  const approvedIds: string[] = [];
+  const extraSeries: Record<string, number[]> = {};
+  let ok = 0;
+  let errors = 0;
+  let seq = 0;
+  let exhausted = false;
+  const t0 = nowNs();
+  const deadline = Date.now() + durationMs;
+  const loop = async () => {
+    while (Date.now() < deadline) {
+      const o = await unit(seq++);
+      if (!o) {
+        exhausted = true;
+        return;
+      }
+      latencies.push(o.ms);
+      statuses[o.status] = (statuses[o.status] ?? 0) + 1;
+      if (o.ok) {
+        ok++;
+        if (o.id) approvedIds.push(o.id);
+        for (const [k, v] of Object.entries(o.extra ?? {})) (extraSeries[k] ??= []).push(v);
+      } else {
+        errors++;
+        if (errorSamples.length < 5) errorSamples.push(`${o.status}: ${o.sample.slice(0, 300)}`);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: clients }, loop));
+  return {
+    completed: latencies.length, ok, errors, statuses, errorSamples, elapsedMs: msSince(t0),
+    latency: summarise(latencies), exhausted, approvedIds, extraSeries,
+  };
+}
+
+/** A request that threw (connection refused, timeout) as an outcome. */
+export function failed(t0: bigint, err: unknown): Outcome {
+  const e = err as { code?: string; name?: string; message?: string };
+  return { ok: false, ms: msSince(t0), status: e.code ?? e.name ?? 'network', sample: e.message ?? String(err) };
+}

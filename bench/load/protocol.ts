@@ -1,0 +1,89 @@
+/** Jobs the orchestrator (bench/main.ts) sends the load generator (bench/load/main.ts), and their results. */
+import type { LatencySummary } from '../lib/stats.js';
+
+export interface TerminalCredential {
+  keyId: string;
+  secret: string;
+}
+
+export interface PaymentsJob {
+  kind: 'payments';
+  baseUrl: string;
+  clients: number;
+  /** One terminal for the hot-store scenario, every store's for the uniform one (picked at random per payment). */
+  terminals: TerminalCredential[];
+  /** One fresh code per payment; the phase ends early if they run out. */
+  codes: string[];
+  durationMs: number;
+  /** Makes order ids and idempotency keys unique per phase. */
+  tag: string;
+}
+
+export interface LoginJob {
+  kind: 'login';
+  baseUrl: string;
+  clients: number;
+  users: { email: string; deviceCredential: string }[];
+  password: string;
+  durationMs: number;
+}
+
+export interface HistoryJob {
+  kind: 'history';
+  baseUrl: string;
+  clients: number;
+  token: string;
+  durationMs: number;
+  /** Pages followed by cursor before starting again at the newest. */
+  depth: number;
+  limit: number;
+}
+
+export interface CardSetupJob {
+  kind: 'card_setup';
+  baseUrl: string;
+  cardnetUrl: string;
+  clients: number;
+  users: { i: number; token: string; holderPhone: string; cardNumber: string }[];
+}
+
+export interface CardTopupsJob {
+  kind: 'card_topups';
+  baseUrl: string;
+  clients: number;
+  users: { token: string; holderPhone: string; cardId: string }[];
+  amount: number;
+  durationMs: number;
+  tag: string;
+}
+
+export type Job = PaymentsJob | LoginJob | HistoryJob | CardSetupJob | CardTopupsJob;
+
+export interface PhaseResult {
+  /** Requests (or whole flows) completed. */
+  completed: number;
+  /** Of those, the ones that did what they should (201 approved, 200 logged in, succeeded top-up…). */
+  ok: number;
+  errors: number;
+  /** Answers by HTTP status (or `network`, `timeout`, a flow step's name). */
+  statuses: Record<string, number>;
+  /** A few error answers, for the log. */
+  errorSamples: string[];
+  /** From the first request to the last answer. */
+  elapsedMs: number;
+  latency: LatencySummary;
+  /** The phase ran out of codes (or users) before its time was up. */
+  exhausted: boolean;
+  /** `pay_…` of every approved payment (payments phases only). */
+  approvedIds?: string[];
+  /** Extra figures of a scenario (SMS wait of card top-ups…). */
+  extra?: Record<string, unknown>;
+}
+
+export interface CardSetupResult {
+  cards: { i: number; cardId: string }[];
+  failures: string[];
+}
+
+export type Request = { id: number; job: Job };
+export type Reply = { id: number; ok: true; result: PhaseResult | CardSetupResult } | { id: number; ok: false; error: string };

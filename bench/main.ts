@@ -1,0 +1,315 @@
+/**
+ * `npm run bench` (quick, a few minutes) and `npm run bench -- --full` (long): Konpay's
+ * payment path measured against pgbench's TPC-B on the same PostgreSQL server, in one run.
+ *
+ *  1. build (`npm run build`), find or start PostgreSQL, make `konpay_bench` afresh and
+ *     apply the migrations;
+ *  2. seed in bulk (bench/lib/seed.ts), with progress;
+ *  3. the yardstick: pgbench -i -s 10, then -c 8 -j 2 -M prepared -T …; the raw argon2id
+ *     verification rate in-process;
+ *  4. Konpay as production runs it: `node dist/main.js`, NODE_ENV=production, default
+ *     hashing, generated secrets, CARDNET=off, SMS through its HTTP gateway adapter to the
+ *     load generator's sink;
+ *  5. scenarios from the load generator (a separate process, undici keep-alive pools),
+ *     each warmed up first: POS payments spread over every store and all to one store, at
+ *     8 and 64 clients; logins; history pages; card top-ups through the simulator;
+ *  6. checks: every approved payment in `payments` and the ledger exactly once;
+ *  7. bench/results/latest.json and a table. Exits 1 when a payment is missing or doubled.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type pg from 'pg';
+import { envSchema } from '../src/config.js';
+import { loadMigrations, migrate } from '../src/db/migrate.js';
+import { createPool } from '../src/db/pool.js';
+import { argon2Hasher } from '../src/identity/password.js';
+import { newSecret, secretBytes } from '../src/secrets.js';
+import { argon2VerifyRate } from './lib/argon2-rate.js';
+import { checkPayments } from './lib/checks.js';
+import { CodeMaker } from './lib/codes.js';
+import { LoadGenerator } from './lib/loadgen.js';
+import { parseOptions, UsageError, type BenchOptions } from './lib/options.js';
+import { runPgbench } from './lib/pgbench.js';
+import { dropDatabase, EMBEDDED_SETTINGS, openServer, recreateDatabase, serverVersion, type PgServer } from './lib/postgres.js';
+import { baseEnv, build, freePort, ROOT, startNode, waitForHttp, type Child } from './lib/processes.js';
+import { buildResults, missingFigures, renderTable, type PosFigures } from './lib/results.js';
+import { benchPassword, seed, type Seeded } from './lib/seed.js';
+import { round } from './lib/stats.js';
+import type { PhaseResult } from './load/protocol.js';
+
+const DB = 'konpay_bench';
+const started = Date.now();
+const log = (line: string) => console.log(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}`);
+
+const cleanups: (() => Promise<unknown>)[] = [];
+let cleaning: Promise<void> | undefined;
+function cleanup(): Promise<void> {
+  cleaning ??= (async () => {
+    for (const fn of cleanups.reverse()) await fn().catch((err: unknown) => console.error(`cleanup: ${(err as Error).message}`));
+  })();
+  return cleaning;
+}
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    console.error(`\n${signal}: stopping children and cleaning up…`);
+    void cleanup().finally(() => process.exit(130));
+  });
+}
+
+const perSecond = (r: PhaseResult) => (r.elapsedMs > 0 ? r.ok / (r.elapsedMs / 1000) : 0);
+
+/** Waits until Konpay's outbox has nothing due (notices of the previous phase), so phases do not overlap. */
+async function drainOutbox(pool: pg.Pool, limitMs = 120_000): Promise<void> {
+  const t0 = Date.now();
+  for (;;) {
+    const { rows } = await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM outbox WHERE status = 'pending' AND next_attempt_at <= now()`);
+    if (rows[0]!.n === 0) break;
+    if (Date.now() - t0 > limitMs) {
+      log(`  outbox still has ${rows[0]!.n} messages due after ${limitMs / 1000} s; going on`);
+      break;
+    }
+    await sleep(250);
+  }
+  if (Date.now() - t0 > 1000) log(`  waited ${((Date.now() - t0) / 1000).toFixed(1)} s for the outbox to drain`);
+  await sleep(500);
+}
+
+interface Ctx {
+  o: BenchOptions;
+  pool: pg.Pool;
+  load: LoadGenerator;
+  baseUrl: string;
+  seeded: Seeded;
+  codes: CodeMaker;
+  approved: string[];
+  details: Record<string, unknown>;
+}
+
+function phaseLine(name: string, r: PhaseResult): string {
+  const l = r.latency;
+  return `${name}: ${round(perSecond(r))}/s · p50 ${round(l.p50)} ms · p99 ${round(l.p99)} ms · ok ${r.ok} · errors ${r.errors}${r.exhausted ? ' · (ran out of codes/users)' : ''}`
+    + (r.errors ? `\n    ${JSON.stringify(r.statuses)} ${r.errorSamples.join(' | ')}` : '');
+}
+
+async function posScenario(ctx: Ctx, name: string, hot: boolean, clients: number): Promise<PosFigures> {
+  const { o, load, codes } = ctx;
+  await drainOutbox(ctx.pool);
+  const terminals = (hot ? ctx.seeded.terminals.slice(0, 1) : ctx.seeded.terminals).map((t) => ({ keyId: t.keyId, secret: t.secret }));
+  const tag = `${name}-${randomBytes(4).toString('hex')}`;
+  // Warm-up: at most warmupS, with codes for a generous guess of the rate.
+  const warmCodes = await codes.make(o.warmupS * 4000);
+  const warm = await load.run({ kind: 'payments', baseUrl: ctx.baseUrl, clients, terminals, codes: warmCodes, durationMs: o.warmupS * 1000, tag: `${tag}w` });
+  ctx.approved.push(...(warm.approvedIds ?? []));
+  log(`  ${phaseLine(`${name} warm-up`, warm)}`);
+  // Codes for the measured phase: half as many again as the warm-up rate needs.
+  const need = Math.min(3_000_000, Math.ceil(perSecond(warm) * 1.5 * o.measureS) + 2000);
+  const measureCodes = await codes.make(need);
+  const r = await load.run({ kind: 'payments', baseUrl: ctx.baseUrl, clients, terminals, codes: measureCodes, durationMs: o.measureS * 1000, tag: `${tag}m` });
+  ctx.approved.push(...(r.approvedIds ?? []));
+  log(`  ${phaseLine(name, r)}`);
+  ctx.details[name] = {
+    clients, stores: terminals.length, elapsed_s: round(r.elapsedMs / 1000), completed: r.completed, approved: r.ok,
+    p90_ms: round(r.latency.p90), max_ms: round(r.latency.max), statuses: r.statuses, ran_out_of_codes: r.exhausted,
+    ...(r.errorSamples.length ? { error_samples: r.errorSamples } : {}),
+  };
+  return { clients, payments_per_s: perSecond(r), p50_ms: r.latency.p50, p99_ms: r.latency.p99, errors: r.errors };
+}
+
+async function loginScenario(ctx: Ctx, password: string) {
+  const { o } = ctx;
+  await drainOutbox(ctx.pool);
+  const job = { kind: 'login' as const, baseUrl: ctx.baseUrl, clients: o.loginClients, users: ctx.seeded.loginUsers, password };
+  log(`  ${phaseLine('login warm-up', await ctx.load.run({ ...job, durationMs: 3000 }))}`);
+  const r = await ctx.load.run({ ...job, durationMs: o.secondaryMeasureS * 1000 });
+  log(`  ${phaseLine('login', r)}`);
+  return r;
+}
+
+async function historyScenario(ctx: Ctx) {
+  const { o } = ctx;
+  await drainOutbox(ctx.pool);
+  const job = { kind: 'history' as const, baseUrl: ctx.baseUrl, clients: o.historyClients, token: ctx.seeded.history.token, depth: 20, limit: 50 };
+  log(`  ${phaseLine('history warm-up', await ctx.load.run({ ...job, durationMs: 3000 }))}`);
+  const r = await ctx.load.run({ ...job, durationMs: o.secondaryMeasureS * 1000 });
+  log(`  ${phaseLine('history_page', r)}`);
+  ctx.details.history_page = {
+    clients: job.clients, limit: job.limit, pages_deep: job.depth, pages_per_s: round(perSecond(r)), p50_ms: round(r.latency.p50), p90_ms: round(r.latency.p90),
+    errors: r.errors, statuses: r.statuses,
+  };
+  return r;
+}
+
+async function cardScenario(ctx: Ctx, sim: { url: string }) {
+  const { o } = ctx;
+  await drainOutbox(ctx.pool);
+  log(`  adding a card for each of ${ctx.seeded.topupUsers.length} customers (tokenise, POST /v1/cards, issuer's SMS challenge, verify)`);
+  const t0 = Date.now();
+  const setup = await ctx.load.run({ kind: 'card_setup', baseUrl: ctx.baseUrl, cardnetUrl: sim.url, clients: 16, users: ctx.seeded.topupUsers });
+  log(`  ${setup.cards.length} cards active in ${((Date.now() - t0) / 1000).toFixed(1)} s${setup.failures.length ? `; ${setup.failures.length} failed: ${setup.failures.slice(0, 3).join(' | ')}` : ''}`);
+  if (setup.cards.length < o.cardClients) throw new Error(`only ${setup.cards.length} cards could be added; the card scenario needs ${o.cardClients}`);
+  const byIndex = new Map(ctx.seeded.topupUsers.map((u) => [u.i, u]));
+  const users = setup.cards.map((c) => ({ token: byIndex.get(c.i)!.token, holderPhone: byIndex.get(c.i)!.holderPhone, cardId: c.cardId }));
+  await drainOutbox(ctx.pool);
+  const job = { kind: 'card_topups' as const, baseUrl: ctx.baseUrl, clients: o.cardClients, users, amount: 1000 };
+  log(`  ${phaseLine('card_topup warm-up', await ctx.load.run({ ...job, durationMs: o.warmupS * 1000, tag: `topw-${randomBytes(4).toString('hex')}` }))}`);
+  const r = await ctx.load.run({ ...job, durationMs: o.secondaryMeasureS * 1000, tag: `topm-${randomBytes(4).toString('hex')}` });
+  log(`  ${phaseLine('card_topup', r)}`);
+  const sms = r.extra?.sms_wait_ms as { p50: number; p99: number } | undefined;
+  const inner = r.extra?.without_sms_ms as { p50: number; p99: number } | undefined;
+  ctx.details.card_topup = {
+    clients: job.clients, amount: job.amount, p50_ms: round(r.latency.p50), cards_added: setup.cards.length, card_setup_failures: setup.failures.length,
+    sms_wait_p50_ms: sms && round(sms.p50), sms_wait_p99_ms: sms && round(sms.p99),
+    without_sms_p50_ms: inner && round(inner.p50), without_sms_p99_ms: inner && round(inner.p99),
+    sms_received: r.extra?.sms_received, statuses: r.statuses,
+    ...(r.errorSamples.length ? { error_samples: r.errorSamples } : {}),
+  };
+  return r;
+}
+
+async function main(): Promise<number> {
+  const o = parseOptions(process.argv.slice(2));
+  log(`konpay bench (${o.mode}): ${o.wallets.toLocaleString('en-US')} wallets, ${o.stores} stores, phases ${o.warmupS} s warm-up + ${o.measureS} s`);
+  const defaults = envSchema.parse({});
+  const argon2 = { memoryKib: defaults.ARGON2_MEMORY_KIB, iterations: defaults.ARGON2_ITERATIONS, parallelism: defaults.ARGON2_PARALLELISM };
+
+  if (o.build) {
+    log('npm run build');
+    await build();
+  }
+
+  const server: PgServer = await openServer(log);
+  cleanups.push(() => server.stop());
+  const pgVersion = await serverVersion(server);
+  log(`PostgreSQL ${pgVersion}; database ${DB} made afresh`);
+  await recreateDatabase(server, DB);
+  if (!o.keepDb) cleanups.push(() => dropDatabase(server, DB));
+  const dbUrl = server.urlFor(DB);
+  const pool = createPool({ connectionString: dbUrl, max: 4, applicationName: 'konpay-bench' });
+  cleanups.push(() => pool.end());
+  const { applied } = await migrate(pool, await loadMigrations());
+  log(`migrations applied: ${applied.length}`);
+
+  const secrets = { pepper: newSecret(), signing: newSecret(), encryption: newSecret() };
+  const signingKey = secretBytes(secrets.signing);
+  const password = benchPassword();
+  const passwordHash = await argon2Hasher(secretBytes(secrets.pepper), argon2).hash(password);
+
+  log('seeding');
+  const seedStarted = Date.now();
+  const seeded = await seed(pool, o, {
+    encryptionKey: secretBytes(secrets.encryption), signingKey, passwordHash, password,
+    payableShards: defaults.MERCHANT_PAYABLE_SHARDS, feeBps: defaults.MERCHANT_FEE_BPS,
+  }, log);
+  const seedSeconds = (Date.now() - seedStarted) / 1000;
+
+  const pgbench = await runPgbench(server, { scale: o.pgbenchScale, clients: 8, threads: 2, seconds: o.pgbenchS }, log);
+  log(`  pgbench TPC-B: ${round(pgbench.report.tps)} tps (latency ${pgbench.report.latencyMs} ms, ${pgbench.report.failed ?? 0} failed)`);
+
+  const a2 = await argon2VerifyRate(secretBytes(secrets.pepper), argon2, password, passwordHash, o.argon2S);
+  log(`  argon2id verify in-process (m=${argon2.memoryKib} KiB, t=${argon2.iterations}, p=${argon2.parallelism}, ${a2.threads} threads): ${round(a2.perSecond)}/s`);
+
+  const logs = await mkdtemp(join(tmpdir(), 'konpay-bench-logs-'));
+  const [port, cardnetPort, smsPort] = [await freePort(), await freePort(), await freePort()];
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const smsToken = randomBytes(24).toString('base64url');
+  const konpayEnv: NodeJS.ProcessEnv = {
+    ...baseEnv(), NODE_ENV: 'production', HOST: '127.0.0.1', PORT: String(port), PUBLIC_URL: baseUrl, DATABASE_URL: dbUrl,
+    KONPAY_PASSWORD_PEPPER: secrets.pepper, KONPAY_SIGNING_KEY: secrets.signing, KONPAY_ENCRYPTION_KEY: secrets.encryption,
+    CARDNET: 'off', CARD_NETWORK_URL: `http://127.0.0.1:${cardnetPort}`,
+    SMS_GATEWAY_URL: `http://127.0.0.1:${smsPort}/sms`, SMS_GATEWAY_TOKEN: smsToken, LOG_LEVEL: 'info',
+  };
+  log(`starting Konpay: node dist/main.js (NODE_ENV=production, CARDNET=off), logs in ${logs}`);
+  const konpay: Child = startNode('konpay', 'dist/main.js', konpayEnv, join(logs, 'konpay.log'));
+  cleanups.push(() => konpay.stop());
+  await waitForHttp(konpay, `${baseUrl}/ready`, 90_000, join(logs, 'konpay.log'));
+  const load = await LoadGenerator.start({ ...baseEnv(), BENCH_SMS_PORT: String(smsPort), BENCH_SMS_TOKEN: smsToken }, join(logs, 'load.log'));
+  cleanups.push(() => load.child.stop());
+  log(`Konpay ready at ${baseUrl}; load generator pid ${load.child.process.pid}`);
+
+  const since = (await pool.query<{ now: Date }>('SELECT now()')).rows[0]!.now;
+  const ctx: Ctx = {
+    o, pool, load, baseUrl, seeded, approved: [], details: {},
+    codes: new CodeMaker(pool, signingKey, seeded.payers, defaults.PAYMENT_CODE_TTL_SECONDS),
+  };
+  const uniform: PosFigures[] = [];
+  const hot: PosFigures[] = [];
+  for (const clients of o.posClients) {
+    log(`pos_payment, ${clients} clients, payments spread over ${o.stores} stores`);
+    uniform.push(await posScenario(ctx, clients === 8 ? 'pos_payment' : `pos_payment_${clients}`, false, clients));
+    log(`pos_payment_hot_store, ${clients} clients, every payment at one store`);
+    hot.push(await posScenario(ctx, clients === 8 ? 'pos_payment_hot_store' : `pos_payment_hot_store_${clients}`, true, clients));
+  }
+
+  log(`login: password login on a remembered device, ${o.loginClients} clients`);
+  const login = await loginScenario(ctx, password);
+  ctx.details.login = {
+    clients: o.loginClients, p50_ms: round(login.latency.p50), p99_ms: round(login.latency.p99), errors: login.errors,
+    argon2_threads: a2.threads, argon2_params: argon2, argon2_verifies: a2.verifies,
+  };
+
+  log(`history_page: GET /v1/wallet/history of a wallet with ${o.historyMovements.toLocaleString('en-US')} movements`);
+  const history = await historyScenario(ctx);
+
+  log('card_topup: starting the card-network simulator');
+  const sim = startNode('cardnet', 'bench/cardnet-sim.ts', {
+    ...baseEnv(), DATABASE_URL: dbUrl, KONPAY_SIGNING_KEY: secrets.signing, PUBLIC_URL: baseUrl, CARDNET_PORT: String(cardnetPort),
+  }, join(logs, 'cardnet.log'));
+  cleanups.push(() => sim.stop());
+  const simUrl = `http://127.0.0.1:${cardnetPort}`;
+  await waitForHttp(sim, `${simUrl}/openapi.json`, 60_000, join(logs, 'cardnet.log'));
+  const card = await cardScenario(ctx, { url: simUrl });
+  await sim.stop();
+
+  await load.child.stop();
+  log('stopping Konpay (SIGTERM)');
+  await konpay.stop();
+
+  log(`checks: ${ctx.approved.length.toLocaleString('en-US')} approved payments against payments and the ledger`);
+  const checks = await checkPayments(pool, ctx.approved, since);
+  const { rows: [entries] } = await pool.query<{ n: number }>('SELECT count(*)::int8 AS n FROM ledger_transfers');
+
+  const results = buildResults({
+    when: new Date(), cpus: cpus().length, memoryBytes: totalmem(), postgresVersion: pgVersion, primaryClients: 8,
+    uniform, hot,
+    card: { topups_per_s: perSecond(card), p99_ms: card.latency.p99, errors: card.errors },
+    login: { logins_per_s: perSecond(login), argon2_verifies_per_s: a2.perSecond },
+    history: { movements: seeded.history.movements, p99_ms: history.latency.p99 },
+    pgbench: { clients: 8, tps: pgbench.report.tps },
+    checks,
+    run: {
+      mode: o.mode, wallets: seeded.users, ledger_entries_seeded: seeded.ledgerEntries, ledger_entries_after: entries!.n,
+      merchants: 1, stores: o.stores, terminals: seeded.terminals.length, payment_codes_made: ctx.codes.made,
+      warmup_s: o.warmupS, measure_s: o.measureS, secondary_measure_s: o.secondaryMeasureS, seed_s: round(seedSeconds),
+      postgres: server.embedded ? { embedded: true, settings: EMBEDDED_SETTINGS } : { embedded: false },
+      konpay: { node_env: 'production', log_level: 'info', database_pool_max: defaults.DATABASE_POOL_MAX, cardnet: 'off (simulator process for card_topup)' },
+      pgbench: { command: pgbench.command, transactions: pgbench.report.transactions, latency_ms: pgbench.report.latencyMs, failed: pgbench.report.failed },
+    },
+    details: ctx.details,
+  });
+  await mkdir(join(ROOT, 'bench', 'results'), { recursive: true });
+  await writeFile(join(ROOT, 'bench', 'results', 'latest.json'), JSON.stringify(results, null, 2) + '\n');
+  console.log(`\n${renderTable(results)}\n\nwritten: bench/results/latest.json`);
+  const gaps = missingFigures(results);
+  if (gaps.length) console.log(`figures missing: ${gaps.join(', ')}`);
+
+  await rm(logs, { recursive: true, force: true });
+  const bad = checks.missing > 0 || checks.duplicated > 0;
+  if (bad) console.error(`CHECK FAILED: ${checks.missing} missing, ${checks.duplicated} duplicated payments`);
+  return bad ? 1 : 0;
+}
+
+main().then(
+  async (code) => {
+    await cleanup();
+    process.exit(code);
+  },
+  async (err: unknown) => {
+    if (err instanceof UsageError) console.error(err.message);
+    else console.error('bench failed:', err);
+    await cleanup();
+    process.exit(2);
+  },
+);
