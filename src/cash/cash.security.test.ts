@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { balanceOfUser, CASH_TOPUPS, cashCredits, cashTopup, codesUsed, tillKey, type Receipt } from '../../test/harness/cash.js';
 import { newPayer, unlockAndIssue, type Payer } from '../../test/harness/codes.js';
 import { messagesTo } from '../../test/harness/customer.js';
-import { startTestKonpay, type TestKonpay } from '../../test/harness/konpay.js';
-import { merchantDeps, newTerminal, problemCode, signedSend, type TestTerminal } from '../../test/harness/pos.js';
+import type { TestKonpay } from '../../test/harness/konpay.js';
+import { merchantDeps, newTerminal, problemCode, signedSend, startTill, type TestTerminal } from '../../test/harness/pos.js';
 import { ledgerBalanced } from '../../test/harness/wallet.js';
 import { freezeUser, setRestrictedUntil } from '../identity/repo/users.js';
 import { suspendTerminal } from '../merchants/service.js';
@@ -19,9 +19,7 @@ let t: TestKonpay;
 let term: TestTerminal;
 
 beforeAll(async () => {
-  t = await startTestKonpay({}, { worker: false, clock });
-  await t.konpay.listen();
-  term = await newTerminal(t);
+  ({ t, term } = await startTill(clock));
 });
 afterAll(() => t?.stop());
 

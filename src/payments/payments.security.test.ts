@@ -1,9 +1,9 @@
 /** Named attacks on paying at the till (PAY-1, PAY-2, PAY-5, WAL-7). */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { balanceOfUser } from '../../test/harness/cash.js';
-import { startTestKonpay, type TestKonpay } from '../../test/harness/konpay.js';
+import type { TestKonpay } from '../../test/harness/konpay.js';
 import { cancel, codeOf, codesFor, declineOf, pay, payerWith, refund, type PosPayment } from '../../test/harness/payments.js';
-import { newTerminal, signedSend, type TestTerminal } from '../../test/harness/pos.js';
+import { newTerminal, signedSend, startTill, type TestTerminal } from '../../test/harness/pos.js';
 import { ledgerBalanced } from '../../test/harness/wallet.js';
 import { ManualClock } from '../shared/clock.js';
 
@@ -12,9 +12,7 @@ let t: TestKonpay;
 let term: TestTerminal;
 
 beforeAll(async () => {
-  t = await startTestKonpay({}, { worker: false, clock });
-  await t.konpay.listen();
-  term = await newTerminal(t);
+  ({ t, term } = await startTill(clock));
 });
 afterAll(() => t?.stop());
 

@@ -2,11 +2,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { balanceOfUser } from '../../test/harness/cash.js';
 import { bearer, messagesTo } from '../../test/harness/customer.js';
-import { startTestKonpay, type TestKonpay } from '../../test/harness/konpay.js';
+import type { TestKonpay } from '../../test/harness/konpay.js';
 import {
   cancel, codeOf, codeOfProblem, declineOf, newOrder, pay, payerWith, posKey, refund, type PosPayment,
 } from '../../test/harness/payments.js';
-import { newTerminal, type TestTerminal } from '../../test/harness/pos.js';
+import { newTerminal, startTill, type TestTerminal } from '../../test/harness/pos.js';
 import { ledgerBalanced } from '../../test/harness/wallet.js';
 import { freezeUser, setRestrictedUntil } from '../identity/repo/users.js';
 import { setPartyStatus } from '../merchants/repo.js';
@@ -18,9 +18,7 @@ let t: TestKonpay;
 let term: TestTerminal;
 
 beforeAll(async () => {
-  t = await startTestKonpay({}, { worker: false, clock });
-  await t.konpay.listen();
-  term = await newTerminal(t);
+  ({ t, term } = await startTill(clock));
 });
 afterAll(() => t?.stop());
 

@@ -4,9 +4,9 @@
  * declined payment announces nothing.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestKonpay, type TestKonpay } from '../../test/harness/konpay.js';
+import type { TestKonpay } from '../../test/harness/konpay.js';
 import { cancel, codeOf, pay, payerWith, refund, type PosPayment } from '../../test/harness/payments.js';
-import { newTerminal, type TestTerminal } from '../../test/harness/pos.js';
+import { startTill, type TestTerminal } from '../../test/harness/pos.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../../test/harness/webhook-receiver.js';
 import { opsRequest } from '../../test/harness/webhooks.js';
 import { ManualClock } from '../shared/clock.js';
@@ -19,9 +19,7 @@ let receiver: WebhookReceiver;
 let secret: string;
 
 beforeAll(async () => {
-  t = await startTestKonpay({}, { worker: false, clock });
-  await t.konpay.listen();
-  term = await newTerminal(t);
+  ({ t, term } = await startTill(clock));
   receiver = await startWebhookReceiver();
   const e = await opsRequest<{ secret: string }>(t, 'POST', `/ops/v1/merchants/${term.merchantId}/webhook-endpoints`, { url: receiver.url });
   secret = e.json.secret;

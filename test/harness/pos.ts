@@ -8,7 +8,8 @@ import { secretBytes } from '../../src/secrets.js';
 import { createMerchant, createStore, createTerminal, type MerchantDeps } from '../../src/merchants/service.js';
 import { PosClient, send, type PosResponse } from '../../src/pos/client.js';
 import { signRequest, type SignRequestInput } from '../../src/pos/signing.js';
-import type { TestKonpay } from './konpay.js';
+import type { ManualClock } from '../../src/shared/clock.js';
+import { startTestKonpay, type TestKonpay } from './konpay.js';
 
 export function merchantDeps(t: TestKonpay): MerchantDeps {
   return { pool: t.konpay.pool, clock: t.konpay.identity.clock, encryptionKey: secretBytes(t.config.secrets.encryptionKey) };
@@ -66,4 +67,14 @@ export const echoProbe: FastifyPluginAsyncZod = async (app) => {
 
 export function problemCode(r: PosResponse): string | undefined {
   return (r.json as { code?: string } | undefined)?.code;
+}
+
+/**
+ * A listening test server (background jobs off, on `clock`) with one store terminal: how
+ * every till test begins.
+ */
+export async function startTill(clock: ManualClock, env: Record<string, string> = {}): Promise<{ t: TestKonpay; term: TestTerminal }> {
+  const t = await startTestKonpay(env, { worker: false, clock });
+  await t.konpay.listen();
+  return { t, term: await newTerminal(t) };
 }
