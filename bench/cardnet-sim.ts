@@ -42,7 +42,19 @@ const cardnet = await startCardnet({
 logger.warn({ url: cardnet.url }, 'bench cardnet simulator listening');
 
 const stop = () => {
-  void cardnet.close().then(() => pool.end()).then(() => process.exit(0));
+  const t0 = Date.now();
+  const closing = cardnet.close();
+  // Stopped between phases, with nothing in flight: the kept-alive connections of Konpay's
+  // and the load generator's clients would otherwise hold the close open.
+  cardnet.app.server.closeAllConnections();
+  void closing
+    .then(() => logger.warn({ ms: Date.now() - t0 }, 'bench cardnet simulator closed'))
+    .then(() => pool.end())
+    .catch((err: unknown) => logger.error({ err }, 'bench cardnet simulator: stopping failed'))
+    .finally(() => {
+      logger.warn({ ms: Date.now() - t0 }, 'bench cardnet simulator stopped');
+      process.exit(0);
+    });
 };
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);

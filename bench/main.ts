@@ -44,17 +44,24 @@ const DB = 'konpay_bench';
 const started = Date.now();
 const log = (line: string) => console.log(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}`);
 
+/** Undone last first: children, then the database, then the server. Each step gets 20 s at most. */
 const cleanups: (() => Promise<unknown>)[] = [];
 let cleaning: Promise<void> | undefined;
 function cleanup(): Promise<void> {
   cleaning ??= (async () => {
-    for (const fn of cleanups.reverse()) await fn().catch((err: unknown) => console.error(`cleanup: ${(err as Error).message}`));
+    for (const fn of cleanups.reverse()) {
+      const timeout = sleep(20_000).then(() => console.error('cleanup: a step took over 20 s; going on'));
+      await Promise.race([fn().catch((err: unknown) => console.error(`cleanup: ${(err as Error).message}`)), timeout]);
+    }
   })();
   return cleaning;
 }
+let signalled = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    console.error(`\n${signal}: stopping children and cleaning up…`);
+  process.on(signal, () => {
+    if (signalled) process.exit(130); // a second Ctrl-C: leave at once
+    signalled = true;
+    console.error(`\n${signal}: stopping children, dropping the bench database, stopping PostgreSQL…`);
     void cleanup().finally(() => process.exit(130));
   });
 }
@@ -185,10 +192,11 @@ async function main(): Promise<number> {
   const pgVersion = await serverVersion(server);
   log(`PostgreSQL ${pgVersion}; database ${DB} made afresh`);
   await recreateDatabase(server, DB);
-  if (!o.keepDb) cleanups.push(() => dropDatabase(server, DB));
   const dbUrl = server.urlFor(DB);
   const pool = createPool({ connectionString: dbUrl, max: 4, applicationName: 'konpay-bench' });
   cleanups.push(() => pool.end());
+  // Before the pool ends: DROP … WITH (FORCE) also ends a seeding statement still running.
+  if (!o.keepDb) cleanups.push(() => dropDatabase(server, DB));
   const { applied } = await migrate(pool, await loadMigrations());
   log(`migrations applied: ${applied.length}`);
 
@@ -262,9 +270,9 @@ async function main(): Promise<number> {
   await waitForHttp(sim, `${simUrl}/openapi.json`, 60_000, join(logs, 'cardnet.log'));
   const card = await cardScenario(ctx, { url: simUrl });
   await sim.stop();
-
+  log('simulator stopped');
   await load.child.stop();
-  log('stopping Konpay (SIGTERM)');
+  log('load generator stopped; stopping Konpay (SIGTERM)');
   await konpay.stop();
 
   log(`checks: ${ctx.approved.length.toLocaleString('en-US')} approved payments against payments and the ledger`);
@@ -295,7 +303,8 @@ async function main(): Promise<number> {
   const gaps = missingFigures(results);
   if (gaps.length) console.log(`figures missing: ${gaps.join(', ')}`);
 
-  await rm(logs, { recursive: true, force: true });
+  if (o.keepDb) log(`logs kept in ${logs}`);
+  else await rm(logs, { recursive: true, force: true });
   const bad = checks.missing > 0 || checks.duplicated > 0;
   if (bad) console.error(`CHECK FAILED: ${checks.missing} missing, ${checks.duplicated} duplicated payments`);
   return bad ? 1 : 0;
@@ -307,6 +316,7 @@ main().then(
     process.exit(code);
   },
   async (err: unknown) => {
+    if (signalled) return; // the signal handler is cleaning up and exits
     if (err instanceof UsageError) console.error(err.message);
     else console.error('bench failed:', err);
     await cleanup();

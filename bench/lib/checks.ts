@@ -23,6 +23,7 @@ export async function checkPayments(pool: pg.Pool, approvedIds: readonly string[
   const uuids = distinct.map((id) => fromPublicId('pay', id));
   const malformed = uuids.filter((u) => !u).length;
   const c = await pool.connect();
+  c.on('error', () => {});
   try {
     await c.query('CREATE TEMP TABLE seen (id uuid PRIMARY KEY) ON COMMIT PRESERVE ROWS');
     const valid = uuids.filter((u): u is string => !!u);

@@ -53,7 +53,7 @@ export const USAGE = `usage: npm run bench [-- options]
   --wallets N            wallets to seed (default 100000 quick, 1000000 full)
   --measure S            seconds of each measured payment phase (default 20 quick, 60 full)
   --no-build             use dist/ as it is instead of running npm run build first
-  --keep-db              leave the konpay_bench database in place afterwards
+  --keep-db              leave the konpay_bench database (and the processes' logs) in place afterwards
   DATABASE_URL=postgres://…  use that server (the bench makes and drops its own databases there);
                          unset: an embedded PostgreSQL in a temporary folder`;
 

@@ -89,5 +89,5 @@ export async function dropDatabase(server: PgServer, name: string): Promise<void
 }
 
 export async function serverVersion(server: PgServer): Promise<string> {
-  return withAdmin(server, async (c) => (await c.query<{ v: string }>('SHOW server_version')).rows[0]!.v);
+  return withAdmin(server, async (c) => (await c.query<{ v: string }>(`SELECT current_setting('server_version') AS v`)).rows[0]!.v);
 }

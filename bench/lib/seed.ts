@@ -10,6 +10,9 @@
  *   `wallet → merchant_payable:<merchant>:<shard>` (with their `payments` rows), spread
  *   over the last 60 days, never overdrawn, within every limit (WAL-5), at least one day
  *   old so today's limits start fresh;
+ *   each past payment also has the one-time code it used up in `payment_codes`, and each
+ *   device the last code it showed, expired unused (about one open code per device, as a
+ *   running system has: a new code supersedes the device's open ones);
  * - one wallet with `historyMovements` movements (alternating ¥1,000 top-ups and ¥1,000
  *   payments over 800 days: ~63 payments a day, inside the ¥100,000 daily limit).
  *
@@ -154,13 +157,13 @@ async function seedBatch(c: pg.PoolClient, o: BenchOptions, s: SeedSettings, mer
       `INSERT INTO sessions (id, user_id, device_id, token_hash, transport, created_at, authenticated_at, last_seen_at, expires_at, ip, user_agent)
        SELECT session_id, user_id, device_id, sha256(uuid_send(gen_random_uuid()) || uuid_send(gen_random_uuid())), 'bearer', t, t, now() - random() * interval '1 hour',
               t + interval '30 days', '127.0.0.1', 'KonpayBench/1'
-         FROM (SELECT *, now() - random() * interval '3 days' AS t FROM bench.wallets WHERE i BETWEEN $1 AND $2) w`,
+         FROM (SELECT *, now() - interval '3 days' - random() * interval '1 day' AS t FROM bench.wallets WHERE i BETWEEN $1 AND $2) w`,
       [lo, hi],
     );
     await c.query(
       `CREATE TEMP TABLE moves ON COMMIT DROP AS
        SELECT w.i, w.wallet_id, w.user_id, g.j, x.ts,
-              pg_temp.uuid7(x.ts) AS transfer_id, pg_temp.uuid7(x.ts) AS payment_id,
+              pg_temp.uuid7(x.ts) AS transfer_id, pg_temp.uuid7(x.ts) AS payment_id, pg_temp.uuid7(x.ts - interval '40 seconds') AS code_id,
               CASE WHEN g.j % 2 = 1 THEN 'payment' ELSE 'topup_cash' END AS kind,
               ${amount} AS amount,
               1 + floor(random() * $4)::int AS store_ix,
@@ -196,12 +199,29 @@ async function seedBatch(c: pg.PoolClient, o: BenchOptions, s: SeedSettings, mer
     );
     await c.query(
       `INSERT INTO payments (id, merchant_id, store_id, terminal_id, user_id, code_id, order_id, amount, fee, categories, status, transfer_id, business_date, created_at)
-       SELECT m.payment_id, $1::uuid, s.store_id, s.terminal_id, m.user_id, gen_random_uuid(), 'seed-' || m.i || '-' || m.j, m.amount,
+       SELECT m.payment_id, $1::uuid, s.store_id, s.terminal_id, m.user_id, m.code_id, 'seed-' || m.i || '-' || m.j, m.amount,
               floor(m.amount * $2::int / 10000), '{food}', 'approved', m.transfer_id, (m.ts AT TIME ZONE 'Asia/Tokyo')::date, m.ts
          FROM moves m JOIN bench.stores s ON s.ix = m.store_ix
         WHERE m.kind = 'payment'
         ORDER BY m.ts`,
       [merchantUuid, s.feeBps],
+    );
+    // The one-time code each past payment used up (only a digest is ever stored: random bytes here).
+    await c.query(
+      `INSERT INTO payment_codes (id, code_digest, user_id, device_id, session_id, created_at, expires_at, used_at)
+       SELECT m.code_id, sha256(uuid_send(gen_random_uuid()) || uuid_send(gen_random_uuid())), m.user_id, w.device_id, w.session_id,
+              m.ts - interval '40 seconds', m.ts + interval '260 seconds', m.ts
+         FROM moves m JOIN bench.wallets w ON w.i = m.i
+        WHERE m.kind = 'payment'
+        ORDER BY m.ts`,
+    );
+    // And the last code each app showed and nobody used: it stays open (expired) until the
+    // device's next code supersedes it, so a live system has about one per device.
+    await c.query(
+      `INSERT INTO payment_codes (id, code_digest, user_id, device_id, session_id, created_at, expires_at)
+       SELECT pg_temp.uuid7(t), sha256(uuid_send(gen_random_uuid()) || uuid_send(gen_random_uuid())), user_id, device_id, session_id, t, t + interval '300 seconds'
+         FROM (SELECT *, now() - interval '10 minutes' - random() * interval '2 days' AS t FROM bench.wallets WHERE i BETWEEN $1 AND $2) w`,
+      [lo, hi],
     );
     await c.query(
       `UPDATE ledger_accounts a SET debits_posted = a.debits_posted + x.total
@@ -250,6 +270,7 @@ export async function seed(pool: pg.Pool, o: BenchOptions, s: SeedSettings, prog
   const loginFirst = historyIx - o.loginUsers;
   const topupFirst = loginFirst - o.topupUsers;
   const c = await pool.connect();
+  c.on('error', () => {}); // a lost connection (Ctrl-C drops the database) fails the running query instead
   let entries = 0;
   try {
     await c.query(UUID7);

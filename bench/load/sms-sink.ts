@@ -81,6 +81,11 @@ export class SmsSink {
   }
 
   close(): Promise<void> {
-    return new Promise((resolve) => (this.#server ? this.#server.close(() => resolve()) : resolve()));
+    const server = this.#server;
+    if (!server) return Promise.resolve();
+    return new Promise((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections(); // Konpay's gateway client keeps its connections alive
+    });
   }
 }
