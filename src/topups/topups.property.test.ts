@@ -45,31 +45,73 @@ async function spend(c: Holder, amount: number) {
   await withTransaction(t.konpay.pool, (q) => createTransfer(q, { phase: 'single', id: newUuid(), debitAccountId: wallet.id, creditAccountId: merchant.id, amount, kind: 'payment' }, now));
 }
 
+/**
+ * Time moves only while no request is in flight. The customers share one clock, and a
+ * jump of a day under a request still running would lapse its idempotency key (keys are
+ * kept 24 h), which real time never does to a request that takes milliseconds.
+ */
+class ClockGate {
+  #inFlight = 0;
+  #moving: Promise<void> | undefined;
+  #idle: (() => void) | undefined;
+
+  async during<T>(fn: () => Promise<T>): Promise<T> {
+    while (this.#moving) await this.#moving;
+    this.#inFlight++;
+    try {
+      return await fn();
+    } finally {
+      if (--this.#inFlight === 0) this.#idle?.();
+    }
+  }
+
+  async move(fn: () => Promise<void>): Promise<void> {
+    while (this.#moving) await this.#moving;
+    let done!: () => void;
+    this.#moving = new Promise((r) => { done = r; });
+    while (this.#inFlight > 0) await new Promise<void>((r) => { this.#idle = r; });
+    this.#idle = undefined;
+    try {
+      await fn();
+    } finally {
+      this.#moving = undefined;
+      done();
+    }
+  }
+}
+const gate = new ClockGate();
+
 /** One customer's script; returns the keys that were answered 201. */
 async function run(c: Holder, cardId: string, ops: Op[]): Promise<Set<string>> {
   const created = new Set<string>();
   for (const o of ops) {
-    if (o.t === 'spend') { await spend(c, o.amount); continue; }
+    if (o.t === 'spend') { await gate.during(() => spend(c, o.amount)); continue; }
     if (o.t === 'wait') {
-      clock.advance(o.minutes * 60_000);
-      await t.konpay.reconciler.runOnce();
-      await t.konpay.sweeper.runOnce();
+      await gate.move(async () => {
+        clock.advance(o.minutes * 60_000);
+        await t.konpay.reconciler.runOnce();
+        await t.konpay.sweeper.runOnce();
+      });
       continue;
     }
-    const key = newKey();
-    const answers = await Promise.all(Array.from({ length: o.copies }, () => requestTopup(t, c, cardId, o.amount, key)));
-    const first = answers.find((a) => a.statusCode === 201);
-    for (const a of answers) expect([201, 409, 422]).toContain(a.statusCode);
-    if (!first) continue;
-    const bodies = answers.filter((a) => a.statusCode === 201).map((a) => a.json() as { id: string });
-    expect(new Set(bodies.map((b) => b.id)).size).toBe(1); // every copy names the same top-up
-    created.add(key);
-    const topup = first.json() as { id: string; nextAction: { url: string } };
-    if (o.then === 'pass') await passChallenge(t, topup.nextAction.url, c);
-    if (o.then === 'fail') for (let i = 0; i < 5; i++) await passChallenge(t, topup.nextAction.url, c, '000000');
-    if (o.then === 'cancel') await t.konpay.app.inject({ method: 'POST', url: `/v1/topups/${topup.id}/cancel`, headers: bearer(c.token) });
+    await gate.during(() => topupOnce(c, cardId, o, created));
   }
   return created;
+}
+
+async function topupOnce(c: Holder, cardId: string, o: Extract<Op, { t: 'topup' }>, created: Set<string>): Promise<void> {
+  const key = newKey();
+  const answers = await Promise.all(Array.from({ length: o.copies }, () => requestTopup(t, c, cardId, o.amount, key)));
+  const first = answers.find((a) => a.statusCode === 201);
+  for (const a of answers) expect([201, 409, 422]).toContain(a.statusCode);
+  if (!first) return;
+  const bodies = answers.filter((a) => a.statusCode === 201).map((a) => a.json() as { id: string });
+  expect(new Set(bodies.map((b) => b.id)).size).toBe(1); // every copy names the same top-up
+  created.add(key);
+  const topup = first.json() as { id: string; nextAction: { url: string } };
+  if (o.then === 'pass') await passChallenge(t, topup.nextAction.url, c);
+  if (o.then === 'fail') for (let i = 0; i < 5; i++) await passChallenge(t, topup.nextAction.url, c, '000000');
+  if (o.then === 'cancel') await t.konpay.app.inject({ method: 'POST', url: `/v1/topups/${topup.id}/cancel`, headers: bearer(c.token) });
 }
 
 it('money is conserved, nothing goes negative, retries do nothing twice, limits hold', async () => {
