@@ -46,6 +46,7 @@ export const envSchema = z.object({
   OUTBOX_BATCH_SIZE: int(1, 1000).default(20),
   OUTBOX_LEASE_MS: int(1000, 3_600_000).default(60_000),
   LEDGER_SWEEP_MS: int(0, 3_600_000).default(30_000),
+  AUTH_FLOW_SWEEP_MS: int(0, 86_400_000).default(60_000),
   SMTP_URL: z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL').optional(),
   MAIL_FROM: z.string().min(3).default('Konpay <no-reply@konpay.localhost>'),
   SMS_GATEWAY_URL: z.url().optional(),
@@ -150,6 +151,8 @@ export interface Config {
   readonly outbox: { readonly pollMs: number; readonly batchSize: number; readonly leaseMs: number };
   /** How often expired pending transfers are voided (0: never, for tests that drive it). */
   readonly ledgerSweepMs: number;
+  /** How often each server deletes auth flows a day past their expiry (0: never). */
+  readonly flowSweepMs: number;
   readonly notify: {
     readonly smtpUrl: string | undefined;
     readonly mailFrom: string;
@@ -304,6 +307,7 @@ export async function loadConfig(source: Record<string, string | undefined>): Pr
     dataDir,
     outbox: { pollMs: e.OUTBOX_POLL_MS, batchSize: e.OUTBOX_BATCH_SIZE, leaseMs: e.OUTBOX_LEASE_MS },
     ledgerSweepMs: e.LEDGER_SWEEP_MS,
+    flowSweepMs: e.AUTH_FLOW_SWEEP_MS,
     notify: {
       smtpUrl: e.SMTP_URL,
       mailFrom: e.MAIL_FROM,

@@ -53,6 +53,7 @@ import { settlementErrors } from './settlement/errors.js';
 import { paymentErrors } from './payments/errors.js';
 import { allowAll } from './payments/risk.js';
 import { PendingSweeper } from './wallet/ledger/sweeper.js';
+import { FlowSweeper } from './identity/flow-sweeper.js';
 import { movementNoticeHandler } from './wallet/notices.js';
 import { AccountIds } from './wallet/ledger/accounts.js';
 import { changeRoutes } from './identity/changes/routes.js';
@@ -261,10 +262,12 @@ export async function startKonpay(config: Config, opts: StartOptions = {}): Prom
   if (config.operatorApi?.tokenSource === 'secrets-file') logger.info({ file: join(config.dataDir, 'secrets.json'), field: 'operatorApiToken' }, 'operator API on; its token is in the secrets file');
   else if (!config.operatorApi) logger.info('operator API off: OPERATOR_API_TOKEN is not set');
   const sweeper = new PendingSweeper({ pool, clock, logger, everyMs: config.ledgerSweepMs });
+  const flowSweeper = new FlowSweeper({ pool, clock, logger, everyMs: config.flowSweepMs });
   if (opts.worker !== false) {
     worker.start();
     sweeper.start();
     reconciler.start();
+    flowSweeper.start();
   }
 
 
@@ -280,6 +283,7 @@ export async function startKonpay(config: Config, opts: StartOptions = {}): Prom
       closing ??= (async () => {
         await app.close();
         await cardnet?.close();
+        await flowSweeper.stop();
         await reconciler.stop();
         await sweeper.stop();
         await worker.stop();

@@ -103,3 +103,17 @@ export async function recordFailure(q: Queryable, id: string): Promise<number> {
 export async function recordVerified(q: Queryable, id: string, now: Date): Promise<void> {
   await q.query(`UPDATE otp_challenges SET verified_at = $2, code_hash = NULL WHERE id = $1`, [id, now]);
 }
+
+/**
+ * Deletes up to `limit` flows that expired before `before`, with their one-time-code
+ * challenges; returns how many flows went. SKIP LOCKED keeps servers off each other's rows.
+ */
+export async function deleteExpiredFlows(q: Queryable, before: Date, limit: number): Promise<number> {
+  const res = await q.query(
+    `WITH doomed AS (SELECT id FROM auth_flows WHERE expires_at < $1 ORDER BY expires_at LIMIT $2 FOR UPDATE SKIP LOCKED),
+          codes AS (DELETE FROM otp_challenges WHERE flow_id IN (SELECT id FROM doomed))
+     DELETE FROM auth_flows WHERE id IN (SELECT id FROM doomed)`,
+    [before, limit],
+  );
+  return res.rowCount ?? 0;
+}
