@@ -3,6 +3,7 @@
  * closed prefix list: `tok_` card tokens, `3ds_` authentications, `pi_` payments.
  */
 import { v7 as uuidv7 } from 'uuid';
+import { uuidFromHex } from '../shared/ids.js';
 
 export type CardnetPrefix = 'tok' | '3ds' | 'pi';
 
@@ -14,5 +15,5 @@ export const toCardnetId = (prefix: CardnetPrefix, uuid: string): string => `${p
 export function fromCardnetId(prefix: CardnetPrefix, id: string): string | undefined {
   const hex = id.startsWith(`${prefix}_`) ? id.slice(prefix.length + 1) : '';
   if (!/^[0-9a-f]{32}$/.test(hex)) return undefined;
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  return uuidFromHex(hex);
 }

@@ -16,7 +16,6 @@ import type { Queryable } from '../db/pool.js';
 import { consumePaymentCode } from '../codes/consume.js';
 import type { CodeRefusal } from '../codes/refusals.js';
 import { findUser } from '../identity/repo/users.js';
-import { findTerminalChain } from '../merchants/repo.js';
 import type { TerminalIdentity } from '../pos/verify.js';
 import { newUuid, toPublicId } from '../shared/ids.js';
 import { balanceOf, ensureAccount, lockWallet } from '../wallet/ledger/accounts.js';
@@ -63,12 +62,9 @@ async function attempt(deps: CashDeps, q: Queryable, terminal: TerminalIdentity,
   const decision = checkCashTopup(deps.limits, balanceUsageOf(wallet), input.amount);
   if (!decision.ok) return { kind: 'limit', reason: decision.reason, limit: decision.limit, remaining: tillRemaining(deps, decision) };
 
-  // Verified a moment ago and terminals are never deleted: a miss is a bug.
-  const place = await findTerminalChain(q, { id: terminal.id });
-  if (!place) throw new Error('signed terminal has no row');
   const storeId = toPublicId('sto', terminal.storeId);
   const terminalId = toPublicId('trm', terminal.id);
-  const description = `${place.store_name} (cash)`;
+  const description = `${terminal.storeName} (cash)`;
   const till = await ensureAccount(q, `store_cash:${terminal.storeId}`, 'store_cash', null, now);
   const transferId = newUuid();
   const moved = await createTransfer(q, {
@@ -82,7 +78,7 @@ async function attempt(deps: CashDeps, q: Queryable, terminal: TerminalIdentity,
   await notifyMovement(q, deps, user, { kind: 'topup_cash', amount: input.amount, balance: balanceOf(wallet) + input.amount, description, at: now });
   return {
     kind: 'credited', transferId, amount: input.amount, at: now,
-    store: { id: storeId, name: place.store_name }, terminalId, codeEnding: input.code.slice(-4),
+    store: { id: storeId, name: terminal.storeName }, terminalId, codeEnding: input.code.slice(-4),
   };
 }
 

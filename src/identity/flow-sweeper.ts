@@ -9,14 +9,19 @@ import { withTransaction } from '../db/tx.js';
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import { deleteExpiredFlows } from './repo/flows.js';
+import { IntervalJob } from '../shared/interval-job.js';
 
 export const FLOW_GRACE_MS = 86_400_000;
 
 export class FlowSweeper {
-  #timer: NodeJS.Timeout | undefined;
-  #running: Promise<unknown> | undefined;
+  readonly #job: IntervalJob<number>;
 
-  constructor(private readonly o: { pool: pg.Pool; clock: Clock; logger: Logger; everyMs: number; batch?: number }) {}
+  constructor(private readonly o: { pool: pg.Pool; clock: Clock; logger: Logger; everyMs: number; batch?: number }) {
+    this.#job = new IntervalJob({
+      name: 'auth flow sweep', everyMs: o.everyMs, logger: o.logger, run: () => this.runOnce(),
+      report: (deleted) => (deleted > 0 ? { deleted } : undefined),
+    });
+  }
 
   /** Deletes one batch; returns how many flows went. */
   runOnce(): Promise<number> {
@@ -25,20 +30,10 @@ export class FlowSweeper {
   }
 
   start(): void {
-    if (this.#timer || this.o.everyMs <= 0) return;
-    this.#timer = setInterval(() => {
-      if (this.#running) return;
-      this.#running = this.runOnce()
-        .then((n) => { if (n > 0) this.o.logger.info({ deleted: n }, 'expired auth flows deleted'); })
-        .catch((err: unknown) => this.o.logger.warn({ err }, 'auth flow sweep failed'))
-        .finally(() => { this.#running = undefined; });
-    }, this.o.everyMs);
-    this.#timer.unref();
+    this.#job.start();
   }
 
-  async stop(): Promise<void> {
-    clearInterval(this.#timer);
-    this.#timer = undefined;
-    await this.#running;
+  stop(): Promise<void> {
+    return this.#job.stop();
   }
 }

@@ -18,7 +18,7 @@ import { findUser } from '../identity/repo/users.js';
 import type { TerminalIdentity } from '../pos/verify.js';
 import { jstDate } from '../shared/jst.js';
 import { newUuid, toPublicId } from '../shared/ids.js';
-import { availableOf, balanceOf } from '../wallet/ledger/accounts.js';
+import { availableOf, balanceOf, payableCode } from '../wallet/ledger/accounts.js';
 import { createTransfer } from '../wallet/ledger/ledger.js';
 import { checkPayment } from '../wallet/limits.js';
 import { notifyMovement } from '../wallet/notices.js';
@@ -40,8 +40,6 @@ export type AuthoriseResult =
   | { kind: 'declined'; reason: DeclineReason };
 
 type Attempt = { kind: 'approved'; payment: PaymentRow; storeName: string } | { kind: 'declined'; reason: DeclineReason; userId: string | null };
-
-export const payableCode = (merchantId: string, shard: number) => `merchant_payable:${merchantId}:${shard}`;
 
 export async function authorisePayment(deps: PaymentsDeps, q: Queryable, terminal: TerminalIdentity, input: AuthoriseInput): Promise<AuthoriseResult> {
   const now = deps.clock.now();

@@ -44,7 +44,7 @@ export function paymentRoutes(deps: PaymentsDeps, idempotency: Idempotency): Fas
         const out = await authorisePayment(deps, q, terminal, req.body);
         // A payment just made has no refunds: no need to ask.
         if (out.kind === 'approved') return { status: 201, body: paymentView(out.payment, []) };
-        return refusal(problem(paymentErrors, 'payment_declined', DECLINE_REASONS[out.reason], { reason: out.reason, message: DECLINE_REASONS[out.reason] }), req.id);
+        return refusal(problem(paymentErrors, 'payment_declined', undefined, { reason: out.reason, message: DECLINE_REASONS[out.reason] }), req.id);
       });
       return sendIdempotent(reply, r);
     });

@@ -44,7 +44,7 @@ describe('signed bodies', () => {
       body: { amount: 1200 },
       terminal: {
         id: fromPublicId('trm', term.terminalId), storeId: fromPublicId('sto', term.storeId),
-        merchantId: fromPublicId('mer', term.merchantId), keyId: term.keyId,
+        merchantId: fromPublicId('mer', term.merchantId), keyId: term.keyId, storeName: expect.stringMatching(/^Shibuya /),
       },
     });
   });

@@ -29,6 +29,8 @@ export interface TerminalIdentity {
   storeId: string;
   merchantId: string;
   keyId: string;
+  /** As read with the signature check, for receipts and descriptions. */
+  storeName: string;
 }
 
 export interface SignedRequestParts {
@@ -75,7 +77,7 @@ export async function verifySignedRequest(deps: PosAuthDeps, req: SignedRequestP
   // `skew` for a timestamp set ahead of our clock.
   const pruneBefore = new Date(now.getTime() - 2 * deps.clockSkewSeconds * 1000);
   if (!(await recordNonce(deps.pool, row.id, nonce, now, pruneBefore))) return refused('pos_nonce_reused');
-  return { kind: 'ok', terminal: { id: row.id, storeId: row.store_id, merchantId: row.merchant_id, keyId: row.key_id } };
+  return { kind: 'ok', terminal: { id: row.id, storeId: row.store_id, merchantId: row.merchant_id, keyId: row.key_id, storeName: row.store_name } };
 }
 
 /** Why a correctly signed terminal may still not act; the narrowest reason first. */

@@ -14,7 +14,7 @@ import { withTransaction } from '../db/tx.js';
 import type { Queryable } from '../db/pool.js';
 import type { Clock } from '../shared/clock.js';
 import { fromPublicId } from '../shared/ids.js';
-import { ensureAccount } from '../wallet/ledger/accounts.js';
+import { ensureAccount, payableCode } from '../wallet/ledger/accounts.js';
 import { createTransfer } from '../wallet/ledger/ledger.js';
 import { dayIsOver } from './dates.js';
 import { refuse, type Refusal } from './errors.js';
@@ -32,9 +32,6 @@ const FEE_NAMESPACE = '6f1d3c0a-8b7e-4e52-9a34-5c2f0d9b7e61';
 
 /** The id of a store's fee transfer for a day: the same on every close of that day. */
 export const feeTransferId = (storeUuid: string, date: string) => uuidv5(`fee:${storeUuid}:${date}`, FEE_NAMESPACE);
-
-/** Must match the payments module's payable accounts: `merchant_payable:<merchant uuid>:<shard 0–15>`. */
-export const payableShardCode = (merchantUuid: string, shard: number) => `merchant_payable:${merchantUuid}:${shard}`;
 
 /**
  * How long after midnight JST a day may be closed: a till's transaction that took its
@@ -84,7 +81,7 @@ export async function closeDay(deps: SettlementDeps, date: string): Promise<Clos
         continue;
       }
       const merchantUuid = fromPublicId('mer', s.merchantId)!;
-      const payable = await ensureAccount(q, payableShardCode(merchantUuid, 0), 'merchant_payable', null, now);
+      const payable = await ensureAccount(q, payableCode(merchantUuid, 0), 'merchant_payable', null, now);
       const outcome = await createTransfer(q, {
         phase: 'single', id: feeTransferId(fromPublicId('sto', s.storeId)!, date), debitAccountId: payable.id, creditAccountId: feeRevenue.id,
         amount: s.fees, kind: 'fee', metadata: { store: s.storeId, merchant: s.merchantId, businessDate: date },

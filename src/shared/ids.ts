@@ -19,12 +19,17 @@ export function toPublicId<P extends IdPrefix>(prefix: P, uuid: string): Prefixe
 
 const HEX32 = /^[0-9a-f]{32}$/;
 
+/** 32 hex digits in the UUID's usual 8-4-4-4-12 form (the caller checked the shape). */
+export function uuidFromHex(hex: string): string {
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+}
+
 /** Returns the UUID behind a public id, or undefined when the prefix or shape is wrong. */
 export function fromPublicId<P extends IdPrefix>(prefix: P, id: string): string | undefined {
   if (!id.startsWith(`${prefix}_`)) return undefined;
   const hex = id.slice(prefix.length + 1);
   if (!HEX32.test(hex)) return undefined;
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  return uuidFromHex(hex);
 }
 
 export function newPublicId<P extends IdPrefix>(prefix: P): PrefixedId<P> {

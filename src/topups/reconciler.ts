@@ -6,6 +6,7 @@
  * double look harmless.
  */
 import { withTransaction } from '../db/tx.js';
+import { IntervalJob } from '../shared/interval-job.js';
 import { cancel, reconcile } from './advance.js';
 import type { TopupsDeps } from './deps.js';
 import { leaseDueChecks, listLapsedChallenges } from './repo.js';
@@ -15,10 +16,14 @@ const BATCH = 50;
 const LEASE_MS = 120_000;
 
 export class TopupReconciler {
-  #timer: NodeJS.Timeout | undefined;
-  #running: Promise<unknown> | undefined;
+  readonly #job: IntervalJob<{ canceled: number; checked: number }>;
 
-  constructor(private readonly deps: TopupsDeps, private readonly everyMs: number) {}
+  constructor(private readonly deps: TopupsDeps, everyMs: number) {
+    this.#job = new IntervalJob({
+      name: 'top-up reconciliation', everyMs, logger: deps.logger, run: () => this.runOnce(),
+      report: (r) => (r.canceled || r.checked ? r : undefined),
+    });
+  }
 
   /** One round; returns how many top-ups were canceled and how many looked into. */
   async runOnce(): Promise<{ canceled: number; checked: number }> {
@@ -31,20 +36,10 @@ export class TopupReconciler {
   }
 
   start(): void {
-    if (this.#timer || this.everyMs <= 0) return;
-    this.#timer = setInterval(() => {
-      if (this.#running) return;
-      this.#running = this.runOnce()
-        .then((r) => { if (r.canceled || r.checked) this.deps.logger.info(r, 'top-ups reconciled'); })
-        .catch((err: unknown) => this.deps.logger.warn({ err }, 'top-up reconciliation failed'))
-        .finally(() => { this.#running = undefined; });
-    }, this.everyMs);
-    this.#timer.unref();
+    this.#job.start();
   }
 
-  async stop(): Promise<void> {
-    clearInterval(this.#timer);
-    this.#timer = undefined;
-    await this.#running;
+  stop(): Promise<void> {
+    return this.#job.stop();
   }
 }

@@ -3,6 +3,7 @@
  * reference derived from the top-up's id, so a retry after a lost answer is the same
  * request to the network and can never charge or capture twice.
  */
+import { uuidFromHex } from '../shared/ids.js';
 const hex = (id: string) => id.replace(/-/g, '');
 
 export const paymentReference = (topupId: string) => `topup_${hex(topupId)}`;
@@ -12,6 +13,5 @@ export const captureReference = (topupId: string) => `topup_${hex(topupId)}_capt
 export function topupIdOfReference(reference: string): string | undefined {
   const m = /^topup_([0-9a-f]{32})$/.exec(reference);
   if (!m) return undefined;
-  const h = m[1]!;
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+  return uuidFromHex(m[1]!);
 }

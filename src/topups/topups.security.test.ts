@@ -10,6 +10,7 @@ import {
 } from '../../test/harness/wallet.js';
 import { freezeUser, setRestrictedUntil } from '../identity/repo/users.js';
 import { ManualClock } from '../shared/clock.js';
+import { fromPublicId } from '../shared/ids.js';
 
 let t: TestKonpay;
 const clock = new ManualClock('2026-11-25T01:00:00Z');
@@ -136,17 +137,13 @@ describe('attack: the network-timeout card never causes a double charge', () => 
     // simulated by marking the top-up processing without any authorisation sent.
     const { posted } = await passChallengeOnly(c, created.nextAction.url);
     expect(posted.statusCode).toBe(303);
-    await t.konpay.pool.query(`UPDATE card_topups SET status = 'processing', next_check_at = $2 WHERE id = $1`, [fromTop(created.id), clock.now()]);
+    await t.konpay.pool.query(`UPDATE card_topups SET status = 'processing', next_check_at = $2 WHERE id = $1`, [fromPublicId('top', created.id), clock.now()]);
     await t.konpay.reconciler.runOnce();
     expect(await getTopup(t, c, created.id)).toMatchObject({ status: 'succeeded' });
     expect(await networkPayments(created.id)).toEqual([{ amount: 6000, captured: 6000, status: 'captured' }]);
   });
 });
 
-const fromTop = (id: string) => {
-  const h = id.slice(4);
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
-};
 
 /** The issuer's page only, without following the redirect back to Konpay. */
 async function passChallengeOnly(c: { cardPhone: string }, challengeUrl: string) {

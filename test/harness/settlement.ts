@@ -12,7 +12,7 @@ import type { Clock } from '../../src/shared/clock.js';
 import { fromPublicId, newUuid, toPublicId } from '../../src/shared/ids.js';
 import { jstDate } from '../../src/shared/jst.js';
 import { newSecret, secretBytes } from '../../src/secrets.js';
-import { ensureAccount, ensureWallet } from '../../src/wallet/ledger/accounts.js';
+import { ensureAccount, ensureWallet, payableCode } from '../../src/wallet/ledger/accounts.js';
 import { createTransfer, type TransferSpec } from '../../src/wallet/ledger/ledger.js';
 
 export interface TestStore { storeUuid: string; storeId: string; terminalUuid: string; merchantUuid: string; merchantId: string }
@@ -72,7 +72,7 @@ export class PaymentsFixture {
     const fee = Math.floor((amount * m.feeBp) / 10_000);
     await withTransaction(this.pool, async (q) => {
       const wallet = await ensureWallet(q, userUuid, when);
-      const payable = await ensureAccount(q, `merchant_payable:${store.merchantUuid}:${shard}`, 'merchant_payable', null, when);
+      const payable = await ensureAccount(q, payableCode(store.merchantUuid, shard), 'merchant_payable', null, when);
       await book(q, {
         phase: 'single', id: transferId, debitAccountId: wallet.id, creditAccountId: payable.id, amount, kind: 'payment',
         metadata: { payment: toPublicId('pay', id), store: store.storeId, description: 'Store' },
@@ -119,7 +119,7 @@ export class PaymentsFixture {
 
   /** From the same payable shard the payment credited, back to the customer's wallet. */
   private async giveBack(q: pg.PoolClient, p: TestPayment, amount: number, kind: 'payment_cancel' | 'refund', id: string, at: Date): Promise<TransferSpec> {
-    const payable = await ensureAccount(q, `merchant_payable:${p.store.merchantUuid}:${p.shard}`, 'merchant_payable', null, at);
+    const payable = await ensureAccount(q, payableCode(p.store.merchantUuid, p.shard), 'merchant_payable', null, at);
     const wallet = await ensureWallet(q, p.userUuid, at);
     return {
       phase: 'single', id, debitAccountId: payable.id, creditAccountId: wallet.id, amount, kind, reversesId: p.transferId,

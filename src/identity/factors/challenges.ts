@@ -7,6 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Queryable } from '../../db/pool.js';
+import { uuidFromHex } from '../../shared/ids.js';
 import { completeFlow, insertFlow, lockFlow, type FlowKind, type FlowRow } from '../repo/flows.js';
 
 export const CHALLENGE_TTL_MS = 5 * 60_000;
@@ -17,8 +18,7 @@ function uuidBytes(uuid: string): Buffer {
 }
 
 function uuidOf(bytes: Buffer): string {
-  const h = bytes.toString('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+  return uuidFromHex(bytes.toString('hex'));
 }
 
 /** The flow a challenge (base64url, as echoed in clientDataJSON) was made for, if it has our shape. */

@@ -29,6 +29,14 @@ export function walletCode(userId: string): string {
   return `wallet:${userId}`;
 }
 
+/**
+ * One shard of a merchant's payable account: every payment of a chain credits it, so it
+ * is split and a payment picks a shard (the merchant's balance is their sum).
+ */
+export function payableCode(merchantId: string, shard: number): string {
+  return `merchant_payable:${merchantId}:${shard}`;
+}
+
 export function ensureWallet(q: Queryable, userId: string, now: Date): Promise<AccountRow> {
   return ensureAccount(q, walletCode(userId), 'wallet', userId, now);
 }

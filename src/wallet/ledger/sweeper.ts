@@ -9,12 +9,17 @@ import type { Clock } from '../../shared/clock.js';
 import { newUuid } from '../../shared/ids.js';
 import type { Logger } from '../../shared/logger.js';
 import { voidExpired } from './ledger.js';
+import { IntervalJob } from '../../shared/interval-job.js';
 
 export class PendingSweeper {
-  #timer: NodeJS.Timeout | undefined;
-  #running: Promise<unknown> | undefined;
+  readonly #job: IntervalJob<number>;
 
-  constructor(private readonly o: { pool: pg.Pool; clock: Clock; logger: Logger; everyMs: number; batch?: number }) {}
+  constructor(private readonly o: { pool: pg.Pool; clock: Clock; logger: Logger; everyMs: number; batch?: number }) {
+    this.#job = new IntervalJob({
+      name: 'pending sweep', everyMs: o.everyMs, logger: o.logger, run: () => this.runOnce(),
+      report: (voided) => (voided > 0 ? { voided } : undefined),
+    });
+  }
 
   /** Voids one batch of expired holds; returns how many. */
   runOnce(): Promise<number> {
@@ -22,20 +27,10 @@ export class PendingSweeper {
   }
 
   start(): void {
-    if (this.#timer || this.o.everyMs <= 0) return;
-    this.#timer = setInterval(() => {
-      if (this.#running) return; // the previous round is still going
-      this.#running = this.runOnce()
-        .then((n) => { if (n > 0) this.o.logger.info({ voided: n }, 'expired pending transfers voided'); })
-        .catch((err: unknown) => this.o.logger.warn({ err }, 'pending sweep failed'))
-        .finally(() => { this.#running = undefined; });
-    }, this.o.everyMs);
-    this.#timer.unref();
+    this.#job.start();
   }
 
-  async stop(): Promise<void> {
-    clearInterval(this.#timer);
-    this.#timer = undefined;
-    await this.#running;
+  stop(): Promise<void> {
+    return this.#job.stop();
   }
 }
