@@ -81,8 +81,12 @@ export const envSchema = z.object({
   PRIVILEGED_WINDOW_SECONDS: int(30, 3600).default(300),
   RESTRICTED_MODE_HOURS: int(0, 24 * 30).default(24),
   POS_CLOCK_SKEW_SECONDS: int(1, 300).default(300), // SPEC PAY-2: never more than 5 minutes
+  // How long a server trusts its copy of a terminal's row (src/pos/terminal-cache.ts); 0: no cache.
+  POS_TERMINAL_CACHE_MS: int(0, 60_000).default(1000),
   MERCHANT_FEE_BPS: int(0, 10_000).default(250),
   MERCHANT_PAYABLE_SHARDS: int(1, 256).default(16),
+  PAYMENT_BATCH_MAX: int(1, 1000).default(64),
+  PAYMENT_BATCH_LANES: int(1, 16).default(2),
   POS_UNKNOWN_CODES_PER_WINDOW: int(1, 10_000).default(10),
   POS_UNKNOWN_CODES_WINDOW_MINUTES: int(1, 24 * 60).default(10),
   CARDNET: z.enum(['in-process', 'off']).optional(),
@@ -206,8 +210,12 @@ export interface Config {
   readonly trustedProxies: readonly string[];
   /** Login throttle, proof-of-work breaker and code-send budgets (ID-3, ID-5). */
   readonly throttle: ThrottleSettings;
-  /** Signed POS requests (PAY-2): how far a request's timestamp may be from our clock. */
-  readonly pos: { readonly clockSkewSeconds: number };
+  /**
+   * Signed POS requests (PAY-2): how far a request's timestamp may be from our clock, and
+   * how long a terminal's row may be served from memory (a change made elsewhere is seen
+   * within that time).
+   */
+  readonly pos: { readonly clockSkewSeconds: number; readonly terminalCacheMs: number };
   /** Payout files (PAY-4): Konpay as remitter; undefined in production until all PAYOUT_* are set. */
   readonly payout: { readonly remitter: Remitter | undefined };
   /** Payments at the till (PAY-2): fees, the payable shards, the terminal's code-guessing limit. */
@@ -216,6 +224,8 @@ export interface Config {
     readonly payableShards: number;
     readonly unknownCodesPerWindow: number;
     readonly unknownCodesWindowMs: number;
+    /** Payments gathered into one transaction at most, and such transactions at once (src/shared/batcher.ts). */
+    readonly batch: { readonly maxBatch: number; readonly lanes: number };
   };
   /** The operator API (`/ops/v1`): off when there is no token (production without OPERATOR_API_TOKEN). */
   readonly operatorApi: { readonly tokenSource: 'environment' | 'secrets-file' } | undefined;
@@ -354,13 +364,14 @@ export async function loadConfig(source: Record<string, string | undefined>): Pr
       restrictedPaymentsPer24h: e.LIMIT_RESTRICTED_PAYMENT_24H_YEN,
     },
     codes: { ttlMs: e.PAYMENT_CODE_TTL_SECONDS * 1000, refreshMs: e.PAYMENT_CODE_REFRESH_SECONDS * 1000, unlockWindowMs: e.UNLOCK_WINDOW_SECONDS * 1000 },
-    pos: { clockSkewSeconds: e.POS_CLOCK_SKEW_SECONDS },
+    pos: { clockSkewSeconds: e.POS_CLOCK_SKEW_SECONDS, terminalCacheMs: e.POS_TERMINAL_CACHE_MS },
     payout: { remitter },
     payments: {
       feeBps: e.MERCHANT_FEE_BPS,
       payableShards: e.MERCHANT_PAYABLE_SHARDS,
       unknownCodesPerWindow: e.POS_UNKNOWN_CODES_PER_WINDOW,
       unknownCodesWindowMs: e.POS_UNKNOWN_CODES_WINDOW_MINUTES * 60_000,
+      batch: { maxBatch: e.PAYMENT_BATCH_MAX, lanes: e.PAYMENT_BATCH_LANES },
     },
     operatorApi: secrets.operatorApiToken ? { tokenSource: e.OPERATOR_API_TOKEN ? 'environment' : 'secrets-file' } : undefined,
     webhooks: { timeoutMs: e.WEBHOOK_TIMEOUT_MS, httpsOnly: production },

@@ -4,11 +4,14 @@
 import { ConfigError, loadConfig } from './config.js';
 import { openDatabase } from './db/open.js';
 import { secretValues } from './secrets.js';
-import { createLogger } from './shared/logger.js';
+import { bufferedStdout, createLogger } from './shared/logger.js';
 
 async function main(): Promise<void> {
   const config = await loadConfig(process.env);
-  const logger = createLogger({ level: config.logLevel, knownSecrets: secretValues(config.secrets) });
+  // Production logs in blocks; elsewhere a line at a time, so a developer sees each at once.
+  const out = config.production ? bufferedStdout() : undefined;
+  const logger = createLogger({ level: config.logLevel, knownSecrets: secretValues(config.secrets), destination: out?.destination });
+  process.on('exit', () => out?.flush());
   // Start PostgreSQL while the rest of the code loads: on a fresh folder initdb is the slow part.
   const [{ startKonpay }, database] = await Promise.all([import('./server.js'), openDatabase(config, logger)]);
   const konpay = await startKonpay(config, { logger, database });

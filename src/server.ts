@@ -44,6 +44,7 @@ import { walletErrors } from './wallet/errors.js';
 import { codesErrors } from './codes/errors.js';
 import { codesRoutes } from './codes/routes.js';
 import { posRoutes } from './pos/routes.js';
+import { makePosAuthDeps } from './pos/verify.js';
 import { posErrors } from './pos/errors.js';
 import { cashErrors } from './cash/errors.js';
 import { cashTopupRoutes } from './cash/routes.js';
@@ -213,6 +214,9 @@ export async function startKonpay(config: Config, opts: StartOptions = {}): Prom
     publicUrl: config.http.publicUrl, challengeMs: config.cards.challengeMs,
   };
   const reconciler = new TopupReconciler(topupsDeps, config.cards.reconcileEveryMs);
+  // Signed POS requests: this server's own terminal cache and nonce batcher; the operator
+  // API below tells the cache of the changes it makes (src/pos/terminal-cache.ts).
+  const posAuth = makePosAuthDeps({ pool, clock, encryptionKey, clockSkewSeconds: config.pos.clockSkewSeconds, terminalCacheMs: config.pos.terminalCacheMs });
 
   const app = await buildApp({
     logger,
@@ -233,12 +237,12 @@ export async function startKonpay(config: Config, opts: StartOptions = {}): Prom
       topupRoutes(topupsDeps, auth, new Idempotency(pool, clock)),
       cardNetworkWebhookRoutes(topupsDeps, cardWebhookSecret),
       // Signed POS API (PAY-2); later POS route plugins go in posRoutes' list (src/pos/routes.ts).
-      posRoutes({ pool, clock, encryptionKey: factorKeys.encryptionKey, clockSkewSeconds: config.pos.clockSkewSeconds }, [
+      posRoutes(posAuth, [
         cashTopupRoutes({ clock, limits: config.limits, signingKey, notifier, publicUrl: config.http.publicUrl }, new Idempotency(pool, clock)),
         paymentRoutes({
           pool, clock, logger, limits: config.limits, signingKey, notifier, publicUrl: config.http.publicUrl,
           rules: config.payments, risk: allowAll, merchantEvents: merchantEvents(outbox), accounts: new AccountIds(),
-        }, new Idempotency(pool, clock)),
+        }, new Idempotency(pool, clock), config.payments.batch),
         ...(opts.posRoutes ?? []),
       ]),
       recoveryRoutes(accountDeps, { secureCookies }),
@@ -249,7 +253,7 @@ export async function startKonpay(config: Config, opts: StartOptions = {}): Prom
       ...(config.notify.devOutbox ? [devOutboxRoutes(pool)] : []),
       // Operator API (src/ops/http/): only with a token; later operator route plugins go in its list.
       ...(config.secrets.operatorApiToken
-        ? [operatorRoutes({ authenticate: apiTokenAuthenticator(config.secrets.operatorApiToken), merchants: { pool, clock, encryptionKey } }, [
+        ? [operatorRoutes({ authenticate: apiTokenAuthenticator(config.secrets.operatorApiToken), merchants: { pool, clock, encryptionKey, onChainChange: (c) => posAuth.terminals.forget(c) } }, [
             webhookOpsRoutes({ pool, clock, outbox, encryptionKey, httpsOnly: config.webhooks.httpsOnly }),
             settlementOpsRoutes({ pool, clock }),
           ])]

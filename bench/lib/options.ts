@@ -36,6 +36,12 @@ export interface BenchOptions {
   build: boolean;
   /** Keep the konpay_bench database (for a look afterwards) instead of dropping it. */
   keepDb: boolean;
+  /**
+   * `pos`: seeding, pgbench and the four payment scenarios only (no argon2 rate, login,
+   * history or card top-up), written to partial.json so a quick iteration never
+   * overwrites the committed full results. Unset: everything, to latest.json.
+   */
+  only?: 'pos';
 }
 
 const QUICK: BenchOptions = {
@@ -54,6 +60,8 @@ export const USAGE = `usage: npm run bench [-- options]
   --measure S            seconds of each measured payment phase (default 20 quick, 60 full)
   --no-build             use dist/ as it is instead of running npm run build first
   --keep-db              leave the konpay_bench database (and the processes' logs) in place afterwards
+  --only pos             seeding, pgbench and the four payment scenarios only (no login, history,
+                         card top-up or argon2 rate); results to bench/results/partial.json
   DATABASE_URL=postgres://…  use that server (the bench makes and drops its own databases there);
                          unset: an embedded PostgreSQL in a temporary folder`;
 
@@ -77,6 +85,10 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
       case '--measure': o.measureS = positiveInt(a, argv[++i]); o.secondaryMeasureS = Math.min(o.secondaryMeasureS, o.measureS); break;
       case '--no-build': o.build = false; break;
       case '--keep-db': o.keepDb = true; break;
+      case '--only':
+        if (argv[++i] !== 'pos') throw new UsageError(`--only takes pos (the payment scenarios)\n${USAGE}`);
+        o.only = 'pos';
+        break;
       case '--help': case '-h': throw new UsageError(USAGE);
       default: throw new UsageError(`unknown option ${a}\n${USAGE}`);
     }
@@ -84,3 +96,6 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
   if (o.wallets < o.loginUsers + o.topupUsers + 1000) throw new UsageError(`--wallets must be at least ${o.loginUsers + o.topupUsers + 1000}`);
   return o;
 }
+
+/** Where the results go: a partial run never overwrites the committed full results. */
+export const resultsFile = (o: Pick<BenchOptions, 'only'>): string => (o.only ? 'partial.json' : 'latest.json');

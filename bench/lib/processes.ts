@@ -63,9 +63,9 @@ export async function waitForHttp(child: Child, url: string, timeoutMs: number, 
 }
 
 /** Runs `node <script>` (compiled JavaScript) or, for `.ts`, through tsx; output to `logFile`. */
-export function startNode(name: string, script: string, env: NodeJS.ProcessEnv, logFile: string): Child {
+export function startNode(name: string, script: string, env: NodeJS.ProcessEnv, logFile: string, nodeArgs: readonly string[] = []): Child {
   const fd = openSync(logFile, 'a');
-  const execArgv = script.endsWith('.ts') ? ['--import', 'tsx'] : [];
+  const execArgv = [...nodeArgs, ...(script.endsWith('.ts') ? ['--import', 'tsx'] : [])];
   const child = spawn(process.execPath, [...execArgv, script], { cwd: ROOT, env, stdio: ['ignore', fd, fd] });
   closeSync(fd);
   return wrap(name, child);

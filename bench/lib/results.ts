@@ -6,6 +6,10 @@
  * are the 8-client figures, the other client counts sit beside them as
  * `pos_payment_<clients>` and `pos_payment_hot_store_<clients>`. `run` and `details`
  * are additions: what was seeded, and the figures behind the headline numbers.
+ *
+ * A partial run (`--only pos`, written to partial.json) leaves out the scenarios it did
+ * not run and the ratios that need them, and names them in `not_run`; they are not
+ * missing figures, and the table prints them as "not run".
  */
 import { ratio, round } from './stats.js';
 
@@ -33,9 +37,10 @@ export interface Measured {
   primaryClients: number;
   uniform: readonly PosFigures[];
   hot: readonly PosFigures[];
-  card: { topups_per_s: number; p99_ms: number; errors: number };
-  login: { logins_per_s: number; argon2_verifies_per_s: number };
-  history: { movements: number; p99_ms: number };
+  /** Absent when the scenario was not run (`--only pos`). */
+  card?: { topups_per_s: number; p99_ms: number; errors: number };
+  login?: { logins_per_s: number; argon2_verifies_per_s: number };
+  history?: { movements: number; p99_ms: number };
   pgbench: { clients: number; tps: number };
   checks: Checks;
   run?: Record<string, unknown>;
@@ -54,11 +59,15 @@ function posKeys(base: string, figures: readonly PosFigures[], primary: number):
   return out;
 }
 
+/** The scenarios besides the payments, as their keys in `scenarios`. */
+const SECONDARY = { card: 'card_topup', login: 'login', history: 'history_page' } as const;
+
 export function buildResults(m: Measured) {
   const uniform = posKeys('pos_payment', m.uniform, m.primaryClients);
   const hot = posKeys('pos_payment_hot_store', m.hot, m.primaryClients);
   const u = uniform.pos_payment!;
   const h = hot.pos_payment_hot_store!;
+  const notRun = (Object.keys(SECONDARY) as (keyof typeof SECONDARY)[]).filter((k) => !m[k]).map((k) => SECONDARY[k]);
   return {
     when: m.when.toISOString(),
     machine: { cpus: m.cpus, memoryGiB: Math.round((m.memoryBytes / 2 ** 30) * 10) / 10 },
@@ -68,17 +77,18 @@ export function buildResults(m: Measured) {
       pos_payment_hot_store: h,
       ...Object.fromEntries(Object.entries(uniform).filter(([k]) => k !== 'pos_payment')),
       ...Object.fromEntries(Object.entries(hot).filter(([k]) => k !== 'pos_payment_hot_store')),
-      card_topup: { topups_per_s: round(m.card.topups_per_s), p99_ms: round(m.card.p99_ms), errors: m.card.errors },
-      login: { logins_per_s: round(m.login.logins_per_s), argon2_verifies_per_s: round(m.login.argon2_verifies_per_s) },
-      history_page: { movements: m.history.movements, p99_ms: round(m.history.p99_ms) },
+      ...(m.card ? { card_topup: { topups_per_s: round(m.card.topups_per_s), p99_ms: round(m.card.p99_ms), errors: m.card.errors } } : {}),
+      ...(m.login ? { login: { logins_per_s: round(m.login.logins_per_s), argon2_verifies_per_s: round(m.login.argon2_verifies_per_s) } } : {}),
+      ...(m.history ? { history_page: { movements: m.history.movements, p99_ms: round(m.history.p99_ms) } } : {}),
       pgbench_tpcb: { clients: m.pgbench.clients, tps: round(m.pgbench.tps) },
     },
     ratios: {
       pos_vs_tpcb: ratio(u.payments_per_s, m.pgbench.tps),
       hot_vs_uniform: ratio(h.payments_per_s, u.payments_per_s),
-      login_vs_argon2: ratio(m.login.logins_per_s, m.login.argon2_verifies_per_s),
+      ...(m.login ? { login_vs_argon2: ratio(m.login.logins_per_s, m.login.argon2_verifies_per_s) } : {}),
     },
     checks: m.checks,
+    ...(notRun.length ? { not_run: notRun } : {}),
     ...(m.run ? { run: m.run } : {}),
     ...(m.details ? { details: m.details } : {}),
   };
@@ -117,10 +127,14 @@ export function renderTable(r: Results): string {
     rows.push([key, f.clients, f.payments_per_s, f.p50_ms, f.p99_ms, f.errors]);
   }
   const d = (r as { details?: Record<string, Record<string, unknown>> }).details;
-  rows.push(['card_topup', d?.card_topup?.clients ?? '', r.scenarios.card_topup.topups_per_s, d?.card_topup?.p50_ms ?? '', r.scenarios.card_topup.p99_ms, r.scenarios.card_topup.errors]);
-  rows.push(['login', d?.login?.clients ?? '', r.scenarios.login.logins_per_s, d?.login?.p50_ms ?? '', d?.login?.p99_ms ?? '', d?.login?.errors ?? '']);
-  rows.push(['argon2id verify (in-process)', d?.login?.argon2_threads ?? '', r.scenarios.login.argon2_verifies_per_s, '', '', '']);
-  rows.push([`history_page (${fmt(r.scenarios.history_page.movements)} movements)`, d?.history_page?.clients ?? '', d?.history_page?.pages_per_s ?? '', d?.history_page?.p50_ms ?? '', r.scenarios.history_page.p99_ms, d?.history_page?.errors ?? '']);
+  const { card_topup: card, login, history_page: history } = r.scenarios;
+  const notRun = (name: string) => [name, '', 'not run', '', '', ''];
+  rows.push(card ? ['card_topup', d?.card_topup?.clients ?? '', card.topups_per_s, d?.card_topup?.p50_ms ?? '', card.p99_ms, card.errors] : notRun('card_topup'));
+  rows.push(login ? ['login', d?.login?.clients ?? '', login.logins_per_s, d?.login?.p50_ms ?? '', d?.login?.p99_ms ?? '', d?.login?.errors ?? ''] : notRun('login'));
+  rows.push(login ? ['argon2id verify (in-process)', d?.login?.argon2_threads ?? '', login.argon2_verifies_per_s, '', '', ''] : notRun('argon2id verify (in-process)'));
+  rows.push(history
+    ? [`history_page (${fmt(history.movements)} movements)`, d?.history_page?.clients ?? '', d?.history_page?.pages_per_s ?? '', d?.history_page?.p50_ms ?? '', history.p99_ms, d?.history_page?.errors ?? '']
+    : notRun('history_page'));
   rows.push(['pgbench_tpcb', r.scenarios.pgbench_tpcb.clients, r.scenarios.pgbench_tpcb.tps, '', '', '']);
   const ratios = Object.entries(r.ratios).map(([k, v]) => `${k} ${fmt(v)}`).join(' · ');
   const checks = Object.entries(r.checks).map(([k, v]) => `${k} ${fmt(v)}`).join(' · ');

@@ -13,7 +13,7 @@
 import type { Queryable } from '../db/pool.js';
 import type { CodesDeps } from './deps.js';
 import { isPaymentCodeShape, paymentCodeDigest } from './format.js';
-import { findCode, releaseCode, useCodeIfValid, type CodeRow } from './repo/codes.js';
+import { findCodes, releaseCodes, useCodesIfValid, type CodeRow } from './repo/codes.js';
 
 export type CodeOutcome =
   | { kind: 'ok'; userId: string; deviceId: string; codeId: string }
@@ -36,26 +36,51 @@ function judge(row: CodeRow | undefined, now: Date): CodeOutcome {
 
 /** Uses the code up, if it can pay, in the caller's transaction (`q` must be inside one). */
 export async function consumePaymentCode(d: Keys, q: Queryable, code: string, now: Date): Promise<CodeOutcome> {
-  if (!isPaymentCodeShape(code)) return { kind: 'unknown' };
-  const digest = paymentCodeDigest(d.signingKey, code);
-  // The usual case in one statement; only a refusal reads the row again to say why.
-  const used = await useCodeIfValid(q, digest, now);
-  if (used) return { kind: 'ok', userId: used.user_id, deviceId: used.device_id, codeId: used.id };
-  const outcome = judge(await findCode(q, digest, { lock: true }), now);
-  // Valid now but not a moment ago cannot happen under the lock; the guard keeps it a refusal.
-  return outcome.kind === 'ok' ? { kind: 'used' } : outcome;
+  return (await consumePaymentCodes(d, q, [code], now))[0]!;
 }
 
 /**
- * Gives a used code back, in the same transaction that used it, when what it was used
- * for is declined after all (the customer tops up and pays with the same code).
+ * The same for a batch of tills' codes, in two statements at most: one uses every code
+ * that can pay, and only when some could not, one reads those again to say why. Answers
+ * in the order given; a code given twice pays once (the later copy is `used`).
  */
+export async function consumePaymentCodes(d: Keys, q: Queryable, codes: readonly string[], now: Date): Promise<CodeOutcome[]> {
+  const digests = codes.map((c) => (isPaymentCodeShape(c) ? paymentCodeDigest(d.signingKey, c) : undefined));
+  const wanted = [...new Map(digests.filter((x): x is Buffer => !!x).map((x) => [x.toString('hex'), x])).values()];
+  const used = new Map((wanted.length ? await useCodesIfValid(q, wanted, now) : []).map((r) => [r.code_digest.toString('hex'), r]));
+  const refused = wanted.filter((x) => !used.has(x.toString('hex')));
+  const rows = new Map((refused.length ? await findCodes(q, refused, { lock: true }) : []).map((r) => [r.code_digest.toString('hex'), r]));
+  const taken = new Set<string>();
+  return digests.map((digest): CodeOutcome => {
+    if (!digest) return { kind: 'unknown' };
+    const hex = digest.toString('hex');
+    const u = used.get(hex);
+    if (u) {
+      // A second copy of the code in this batch finds it used, as a second till would.
+      if (taken.has(hex)) return { kind: 'used' };
+      taken.add(hex);
+      return { kind: 'ok', userId: u.user_id, deviceId: u.device_id, codeId: u.id };
+    }
+    const outcome = judge(rows.get(hex), now);
+    // Valid now but not a moment ago cannot happen under the lock; the guard keeps it a refusal.
+    return outcome.kind === 'ok' ? { kind: 'used' } : outcome;
+  });
+}
+
+/**
+ * Gives used codes back, in the same transaction that used them, when what they were
+ * used for is declined after all (the customer tops up and pays with the same code).
+ */
+export async function giveCodesBack(q: Queryable, codeIds: readonly string[]): Promise<void> {
+  if (codeIds.length) await releaseCodes(q, codeIds);
+}
+
 export function giveCodeBack(q: Queryable, codeId: string): Promise<void> {
-  return releaseCode(q, codeId);
+  return giveCodesBack(q, [codeId]);
 }
 
 /** What consuming would answer now, changing nothing (a till's "check" before asking the amount). */
 export async function peekPaymentCode(d: Keys, q: Queryable, code: string, now: Date): Promise<CodeOutcome> {
   if (!isPaymentCodeShape(code)) return { kind: 'unknown' };
-  return judge(await findCode(q, paymentCodeDigest(d.signingKey, code), { lock: false }), now);
+  return judge((await findCodes(q, [paymentCodeDigest(d.signingKey, code)], { lock: false }))[0], now);
 }

@@ -14,7 +14,7 @@ import { withStatements, withTransaction } from '../db/tx.js';
 import type { Clock } from '../shared/clock.js';
 import { sha256 } from '../shared/crypto.js';
 import { newUuid } from '../shared/ids.js';
-import { claimKey, completeKey, holdClaim, releaseKey } from './repo.js';
+import { claimKey, claimKeysHere, completeKey, completeKeys, findKeys, holdClaim, releaseKey, type KeyRef } from './repo.js';
 
 export const REPLAY_WINDOW_MS = 24 * 3_600_000;
 export const LOCK_MS = 60_000;
@@ -44,6 +44,15 @@ export function requestDigest(method: string, route: string, body: unknown): Buf
   return sha256(`${method.toUpperCase()} ${route}\n${canonicalJson(body ?? null)}`);
 }
 
+/** A request of a batch run in one business transaction: its key and the digest of what it asks. */
+export interface BatchRequest extends KeyRef {
+  digest: Buffer;
+}
+
+export type BatchClaim = { kind: 'claimed' } | Exclude<IdempotentResult, { kind: 'fresh' }>;
+
+const refKey = (r: KeyRef) => `${r.scope}\u0000${r.key}`;
+
 export class Idempotency {
   constructor(private readonly pool: pg.Pool, private readonly clock: Clock) {}
 
@@ -72,5 +81,38 @@ export class Idempotency {
       await releaseKey(this.pool, scope, key, claimId).catch(() => {});
       throw err;
     }
+  }
+
+  /**
+   * For requests run together in one business transaction (the payment batcher): claims
+   * their keys in that transaction, so each request's effect and answer commit with its
+   * claim or not at all, and no claim can lapse while its request runs. A key given twice
+   * in one batch is a concurrent duplicate: the later copy is `in_progress`.
+   */
+  async claimHere(q: PoolClient, requests: readonly BatchRequest[]): Promise<BatchClaim[]> {
+    const now = this.clock.now();
+    const firsts = new Map<string, BatchRequest>();
+    for (const r of requests) if (!firsts.has(refKey(r))) firsts.set(refKey(r), r);
+    const held = new Set((await claimKeysHere(q, [...firsts.values()], { claimId: newUuid(), now, lockMs: LOCK_MS, windowMs: REPLAY_WINDOW_MS })).map(refKey));
+    const others = [...firsts.values()].filter((r) => !held.has(refKey(r)));
+    const rows = new Map((others.length ? await findKeys(q, others) : []).map((row) => [refKey(row), row]));
+    const given = new Set<string>();
+    return requests.map((r): BatchClaim => {
+      const k = refKey(r);
+      if (given.has(k)) return { kind: 'in_progress' };
+      given.add(k);
+      if (held.has(k)) return { kind: 'claimed' };
+      const row = rows.get(k);
+      // Gone between the two statements (released by a failed holder): the client's retry claims it.
+      if (!row) return { kind: 'in_progress' };
+      if (!row.request_digest.equals(r.digest)) return { kind: 'key_reused' };
+      if (row.state === 'started') return { kind: 'in_progress' };
+      return { kind: 'replayed', status: row.response_status!, body: row.response_body };
+    });
+  }
+
+  /** Records the answers of the requests `claimHere` claimed, in the same transaction. */
+  async completeHere(q: PoolClient, done: readonly (KeyRef & { answer: Answer })[]): Promise<void> {
+    if (done.length) await completeKeys(q, done.map((d) => ({ scope: d.scope, key: d.key, status: d.answer.status, body: d.answer.body })));
   }
 }

@@ -70,3 +70,54 @@ export async function deleteOlderThan(q: Queryable, before: Date, limit: number)
   );
   return res.rowCount ?? 0;
 }
+
+export interface KeyRef {
+  scope: string;
+  key: string;
+}
+
+/**
+ * Claims keys inside the business transaction of a batch (the payment batcher): the
+ * rows are written under the transaction's locks, so the claim and the answer commit
+ * together or not at all, and a concurrent request with one of these keys waits on the
+ * row, then finds the answer. Takes over rows past the replay window and abandoned
+ * claims of the same request, as `claimKey` does. Answers the keys this call holds.
+ */
+export async function claimKeysHere(
+  q: Queryable, keys: readonly (KeyRef & { digest: Buffer })[], k: { claimId: string; now: Date; lockMs: number; windowMs: number },
+): Promise<KeyRef[]> {
+  const res = await q.query<KeyRef>({
+    name: 'idempotency.claim-here',
+    // In key order, so two batches with keys in common cannot deadlock.
+    text: `INSERT INTO idempotency_keys (scope, key, request_digest, state, locked_until, claim_id, created_at)
+           SELECT r.scope, r.key, r.digest, 'started', $4::timestamptz + make_interval(secs => $5::float8 / 1000), $7, $4
+             FROM unnest($1::text[], $2::text[], $3::bytea[]) AS r(scope, key, digest) ORDER BY r.scope, r.key
+           ON CONFLICT (scope, key) DO UPDATE
+              SET request_digest = EXCLUDED.request_digest, state = 'started', locked_until = EXCLUDED.locked_until,
+                  claim_id = EXCLUDED.claim_id, response_status = NULL, response_body = NULL, created_at = EXCLUDED.created_at
+            WHERE idempotency_keys.created_at <= $4::timestamptz - make_interval(secs => $6::float8 / 1000)
+               OR (idempotency_keys.state = 'started' AND idempotency_keys.locked_until <= $4
+                   AND idempotency_keys.request_digest = EXCLUDED.request_digest)
+           RETURNING scope, key`,
+    values: [keys.map((x) => x.scope), keys.map((x) => x.key), keys.map((x) => x.digest), k.now, k.lockMs, k.windowMs, k.claimId],
+  });
+  return res.rows;
+}
+
+export async function findKeys(q: Queryable, keys: readonly KeyRef[]): Promise<KeyRow[]> {
+  return (await q.query<KeyRow>(
+    `SELECT k.* FROM idempotency_keys k JOIN unnest($1::text[], $2::text[]) AS r(scope, key) ON k.scope = r.scope AND k.key = r.key`,
+    [keys.map((x) => x.scope), keys.map((x) => x.key)],
+  )).rows;
+}
+
+/** Records the answers of a batch; runs inside its business transaction. */
+export async function completeKeys(q: Queryable, done: readonly (KeyRef & { status: number; body: unknown })[]): Promise<void> {
+  await q.query({
+    name: 'idempotency.complete-many',
+    text: `UPDATE idempotency_keys k SET state = 'done', response_status = r.status, response_body = r.body
+             FROM unnest($1::text[], $2::text[], $3::int[], $4::jsonb[]) AS r(scope, key, status, body)
+            WHERE k.scope = r.scope AND k.key = r.key`,
+    values: [done.map((x) => x.scope), done.map((x) => x.key), done.map((x) => x.status), done.map((x) => JSON.stringify(x.body))],
+  });
+}

@@ -12,7 +12,7 @@ import type { Queryable } from '../db/pool.js';
 import { hmac, safeEqual } from '../shared/crypto.js';
 import { fromPublicId, newUuid } from '../shared/ids.js';
 import type { SecurityEventKind } from './messages.js';
-import { completeFlow, insertFlow, lockFlow } from './repo/flows.js';
+import { completeFlow, insertFlows, lockFlow } from './repo/flows.js';
 
 export const FREEZE_LINK_MS = 7 * 86_400_000;
 const TOKEN = /^kpf_([0-9a-f]{32})\.([A-Za-z0-9_-]{43})$/;
@@ -41,14 +41,17 @@ export class FreezeLinks {
 
   /** Makes the link for an event about to be recorded, in the same transaction. */
   async issue(q: Queryable, userId: string, event: SecurityEventKind, now: Date): Promise<IssuedFreezeLink> {
-    const flowId = newUuid();
-    const eventId = newUuid();
-    const secret = randomBytes(32).toString('base64url');
-    await insertFlow(q, {
-      id: flowId, kind: 'freeze', userId, now, expiresAt: new Date(now.getTime() + FREEZE_LINK_MS),
-      data: { mac: this.#mac(flowId, secret).toString('base64url'), event, eventId },
-    });
-    return { url: `${this.#publicUrl}/v1/freeze?token=kpf_${flowId.replace(/-/g, '')}.${secret}`, eventId };
+    return (await this.issueMany(q, [{ userId, event, now }]))[0]!;
+  }
+
+  /** Links for several events in one statement (a batch of movement notices). */
+  async issueMany(q: Queryable, asks: readonly { userId: string; event: SecurityEventKind; now: Date }[]): Promise<IssuedFreezeLink[]> {
+    const made = asks.map((a) => ({ ...a, flowId: newUuid(), eventId: newUuid(), secret: randomBytes(32).toString('base64url') }));
+    await insertFlows(q, made.map((m) => ({
+      id: m.flowId, kind: 'freeze' as const, userId: m.userId, now: m.now, expiresAt: new Date(m.now.getTime() + FREEZE_LINK_MS),
+      data: { mac: this.#mac(m.flowId, m.secret).toString('base64url'), event: m.event, eventId: m.eventId },
+    })));
+    return made.map((m) => ({ url: `${this.#publicUrl}/v1/freeze?token=kpf_${m.flowId.replace(/-/g, '')}.${m.secret}`, eventId: m.eventId }));
   }
 
   /**

@@ -57,6 +57,19 @@ export async function findTerminalChain(q: Queryable, where: { keyId: string } |
   )).rows[0];
 }
 
+/** `findTerminalChain` by key id for several requests at once (the signed requests of one moment). */
+export async function findTerminalChains(q: Queryable, keyIds: readonly string[]): Promise<TerminalChainRow[]> {
+  return (await q.query<TerminalChainRow>({
+    name: 'terminals.chains-by-key',
+    text: `SELECT t.id, t.key_id, t.secret_sealed, t.status,
+                  s.id AS store_id, s.name AS store_name, s.status AS store_status,
+                  m.id AS merchant_id, m.name AS merchant_name, m.status AS merchant_status
+             FROM terminals t JOIN stores s ON s.id = t.store_id JOIN merchants m ON m.id = s.merchant_id
+            WHERE t.key_id = ANY($1::text[])`,
+    values: [keyIds],
+  })).rows;
+}
+
 export type TerminalUpdate = { kind: 'updated'; keyId: string } | { kind: 'not_found' } | { kind: 'revoked' };
 
 /**

@@ -20,7 +20,16 @@ export interface MerchantDeps {
   clock: Clock;
   /** The server's encryption key (KONPAY_ENCRYPTION_KEY): terminal secrets are sealed under it. */
   encryptionKey: Buffer;
+  /**
+   * Told after a change that signed requests are judged by (a status, a rotated secret),
+   * so this process's POS terminal cache (src/pos/terminal-cache.ts) drops the rows at
+   * once. Other processes (the ops CLI, other servers) see it within the cache's lifetime.
+   */
+  onChainChange?: (change: TerminalChainChange) => void;
 }
+
+/** What changed, by database id: one terminal, or every terminal of a store or merchant. */
+export type TerminalChainChange = { terminalId: string } | { storeId: string } | { merchantId: string };
 
 export type NotFound = { kind: 'not_found' };
 const NOT_FOUND: NotFound = { kind: 'not_found' };
@@ -67,13 +76,18 @@ export async function createTerminal(deps: MerchantDeps, input: { storeId: strin
   return created ? { kind: 'created', terminalId: toPublicId('trm', id), keyId, secret } : NOT_FOUND;
 }
 
-/** A new secret for the terminal; the old one is refused from the moment this returns. */
+/**
+ * A new secret for the terminal; the old one is refused from the moment this returns by
+ * this process, and within POS_TERMINAL_CACHE_MS by every other server.
+ */
 export async function rotateTerminalSecret(deps: MerchantDeps, terminalId: string): Promise<({ kind: 'rotated' } & IssuedTerminalSecret) | NotFound | { kind: 'revoked' }> {
   const id = fromPublicId('trm', terminalId);
   if (!id) return NOT_FOUND;
   const secret = newSecret();
   const r = await replaceTerminalSecret(deps.pool, id, seal(deps.encryptionKey, secret, terminalSecretAad(id)), deps.clock.now());
-  return r.kind === 'updated' ? { kind: 'rotated', terminalId: toPublicId('trm', id), keyId: r.keyId, secret } : r;
+  if (r.kind !== 'updated') return r;
+  deps.onChainChange?.({ terminalId: id });
+  return { kind: 'rotated', terminalId: toPublicId('trm', id), keyId: r.keyId, secret };
 }
 
 /** Revokes for good: a revoked terminal cannot be resumed or rotated; make a new one. */
@@ -81,7 +95,9 @@ export async function revokeTerminal(deps: MerchantDeps, terminalId: string): Pr
   const id = fromPublicId('trm', terminalId);
   if (!id) return NOT_FOUND;
   const r = await revokeTerminalRow(deps.pool, id, deps.clock.now());
-  return r.kind === 'updated' ? { kind: 'revoked' } : NOT_FOUND;
+  if (r.kind !== 'updated') return NOT_FOUND;
+  deps.onChainChange?.({ terminalId: id });
+  return { kind: 'revoked' };
 }
 
 export type StatusChange = { kind: 'updated' } | NotFound;
@@ -93,7 +109,9 @@ async function terminalStatus(deps: MerchantDeps, terminalId: string, status: Pa
   const id = fromPublicId('trm', terminalId);
   if (!id) return NOT_FOUND;
   const r: TerminalUpdate = await setTerminalStatus(deps.pool, id, status);
-  return r.kind === 'updated' ? { kind: 'updated' } : r;
+  if (r.kind !== 'updated') return r;
+  deps.onChainChange?.({ terminalId: id });
+  return { kind: 'updated' };
 }
 
 export const suspendStore = (deps: MerchantDeps, storeId: string) => partyStatus(deps, 'sto', storeId, 'suspended');
@@ -105,7 +123,9 @@ async function partyStatus(deps: MerchantDeps, prefix: 'sto' | 'mer', publicId: 
   const id = fromPublicId(prefix, publicId);
   if (!id) return NOT_FOUND;
   const found = await setPartyStatus(deps.pool, prefix === 'sto' ? 'stores' : 'merchants', id, status);
-  return found ? { kind: 'updated' } : NOT_FOUND;
+  if (!found) return NOT_FOUND;
+  deps.onChainChange?.(prefix === 'sto' ? { storeId: id } : { merchantId: id });
+  return { kind: 'updated' };
 }
 
 export interface TerminalProfile {

@@ -72,5 +72,15 @@ export class Notifier {
   later<P>(q: Queryable, topic: string, payload: P, opts: { id?: string } = {}): Promise<string> {
     return this.outbox.enqueue(q, topic, payload, opts);
   }
+
+  /** Several messages of one channel, with caller-chosen ids, in one statement. */
+  notifyMany(q: Queryable, channel: Channel, messages: readonly { message: Message; id: string }[]): Promise<void> {
+    return this.outbox.enqueueMany(q, topicFor(channel), messages.map((m) => ({ payload: m.message, id: m.id })), { withIds: true });
+  }
+
+  /** The same for several messages of one topic, in one statement. */
+  laterMany<P>(q: Queryable, topic: string, payloads: readonly P[]): Promise<void> {
+    return this.outbox.enqueueMany(q, topic, payloads);
+  }
 }
 

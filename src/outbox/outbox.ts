@@ -7,7 +7,7 @@
 import type { Queryable } from '../db/pool.js';
 import type { Clock } from '../shared/clock.js';
 import { newUuid, toPublicId } from '../shared/ids.js';
-import { insertOutbox } from './repo.js';
+import { insertOutbox, insertOutboxMany } from './repo.js';
 
 export interface RetryPolicy {
   maxAttempts: number;
@@ -20,6 +20,12 @@ export interface TopicHandler<P = unknown> {
   readonly topic: string;
   readonly retry: RetryPolicy;
   deliver(payload: P, ctx: { id: string; attempt: number }): Promise<void>;
+  /**
+   * Delivers several messages of the topic at once, all or nothing (one transaction):
+   * the worker hands over the topic's rows of a round together, and when this throws it
+   * delivers them one by one instead, so one bad message holds up no other.
+   */
+  deliverMany?(items: readonly { payload: P; ctx: { id: string; attempt: number } }[]): Promise<void>;
 }
 
 /** A failed delivery. `permanent` failures (address refused, subscription gone) are not retried. */
@@ -58,10 +64,21 @@ export class Outbox {
    * into others derives their ids from its own, so running it twice queues them once.
    */
   async enqueue<P>(q: Queryable, topic: string, payload: P, opts: { id?: string } = {}): Promise<string> {
+    const id = opts.id ?? newUuid();
+    await insertOutbox(q, { id, topic, payload, maxAttempts: this.#retryOf(topic).maxAttempts, at: this.#clock.now() });
+    return toPublicId('msg', id);
+  }
+
+  /** The same for several messages of one topic, in one statement (a batch of payments); ids as `enqueue`'s. */
+  async enqueueMany<P>(q: Queryable, topic: string, messages: readonly (P | { payload: P; id: string })[], opts: { withIds?: boolean } = {}): Promise<void> {
+    const { maxAttempts } = this.#retryOf(topic);
+    const rows = messages.map((m) => (opts.withIds ? (m as { payload: P; id: string }) : { id: newUuid(), payload: m as P }));
+    if (rows.length) await insertOutboxMany(q, { topic, maxAttempts, at: this.#clock.now(), messages: rows });
+  }
+
+  #retryOf(topic: string): RetryPolicy {
     const handler = this.#handlers.get(topic);
     if (!handler) throw new Error(`no outbox handler for topic ${topic}`);
-    const id = opts.id ?? newUuid();
-    await insertOutbox(q, { id, topic, payload, maxAttempts: handler.retry.maxAttempts, at: this.#clock.now() });
-    return toPublicId('msg', id);
+    return handler.retry;
   }
 }

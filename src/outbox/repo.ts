@@ -22,6 +22,20 @@ export async function insertOutbox(
   });
 }
 
+/** Inserts several messages of one topic in one statement; ids as `insertOutbox`'s. */
+export async function insertOutboxMany(
+  q: Queryable,
+  rows: { topic: string; maxAttempts: number; at: Date; messages: readonly { id: string; payload: unknown }[] },
+): Promise<void> {
+  await q.query({
+    name: 'outbox.insert-many',
+    text: `INSERT INTO outbox (id, topic, payload, max_attempts, next_attempt_at, created_at)
+           SELECT m.id, $3, m.payload, $4, $5, $5 FROM unnest($1::uuid[], $2::jsonb[]) AS m(id, payload)
+           ON CONFLICT (id) DO NOTHING`,
+    values: [rows.messages.map((m) => m.id), rows.messages.map((m) => JSON.stringify(m.payload)), rows.topic, rows.maxAttempts, rows.at],
+  });
+}
+
 /**
  * Claims up to `limit` due rows: SKIP LOCKED keeps concurrent workers off each other's
  * rows, and pushing next_attempt_at forward by the lease hides a claimed row until the
@@ -45,6 +59,17 @@ export async function markSent(q: Queryable, id: string, attempt: number, now: D
       WHERE id = $1 AND attempts = $2 AND status = 'pending'`,
     [id, attempt, now],
   );
+}
+
+/** `markSent` for a round's delivered rows, in one statement. */
+export async function markSentMany(q: Queryable, rows: readonly { id: string; attempt: number }[], now: Date): Promise<void> {
+  await q.query({
+    name: 'outbox.mark-sent-many',
+    text: `UPDATE outbox o SET status = 'sent', payload = NULL, last_error = NULL, finished_at = $3
+             FROM unnest($1::uuid[], $2::int[]) AS r(id, attempt)
+            WHERE o.id = r.id AND o.attempts = r.attempt AND o.status = 'pending'`,
+    values: [rows.map((r) => r.id), rows.map((r) => r.attempt), now],
+  });
 }
 
 export async function markRetry(q: Queryable, id: string, attempt: number, at: Date, error: string): Promise<void> {

@@ -274,3 +274,52 @@ describe('start and stop', () => {
     }
   });
 });
+
+describe('a topic that delivers a round at once (deliverMany)', () => {
+  let batches: string[][];
+  let failBatch: boolean;
+  beforeEach(() => {
+    batches = [];
+    failBatch = false;
+    outbox = new Outbox([{
+      topic: 'test.many',
+      retry: RETRY,
+      async deliver(payload, ctx) {
+        calls.push(ctx);
+        await behaviour(payload, ctx.attempt);
+      },
+      async deliverMany(items) {
+        batches.push(items.map((i) => i.ctx.id));
+        if (failBatch) throw new Error('the batch failed');
+      },
+    }], clock);
+  });
+  const enqueueMany = (n: number) => withTransaction(db.pool, async (c) => {
+    const ids: string[] = [];
+    for (let i = 0; i < n; i++) ids.push(fromPublicId('msg', await outbox.enqueue(c, 'test.many', { i }))!);
+    return ids;
+  });
+
+  it('gets the round\'s rows in one call, and they are all marked sent', async () => {
+    const ids = await enqueueMany(4);
+    expect(await newWorker().runOnce()).toBe(4);
+    expect(batches).toHaveLength(1);
+    expect([...batches[0]!].sort()).toEqual([...ids].sort());
+    expect(calls).toEqual([]);
+    for (const id of ids) expect((await row(id)).status).toBe('sent');
+  });
+
+  it('when the batch fails, each row is delivered on its own: one bad message holds up no other', async () => {
+    const ids = await enqueueMany(3);
+    failBatch = true;
+    behaviour = (payload) => {
+      if ((payload as { i: number }).i === 1) throw new Error('this one is bad');
+    };
+    await newWorker().runOnce();
+    expect(batches).toHaveLength(1);
+    expect(calls).toHaveLength(3);
+    expect((await row(ids[0]!)).status).toBe('sent');
+    expect((await row(ids[1]!))).toMatchObject({ status: 'pending', last_error: 'this one is bad' });
+    expect((await row(ids[2]!)).status).toBe('sent');
+  });
+});

@@ -4,11 +4,12 @@
  * run at once; row claims keep them apart.
  */
 import type pg from 'pg';
-import { withTransaction } from '../db/tx.js';
+import type { Queryable } from '../db/pool.js';
+import { withStatements } from '../db/tx.js';
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import { backoffMs, DeliveryError, type Outbox } from './outbox.js';
-import { claimDue, markDead, markRetry, markSent, type OutboxRow } from './repo.js';
+import { claimDue, markDead, markRetry, markSentMany, type OutboxRow } from './repo.js';
 
 export interface WorkerOptions {
   pool: pg.Pool;
@@ -53,9 +54,29 @@ export class OutboxWorker {
 
   /** Claims and delivers one batch; returns how many rows it handled. */
   async runOnce(): Promise<number> {
-    const { pool, clock, leaseMs, batchSize } = this.#o;
+    const { clock, leaseMs, batchSize, outbox, logger } = this.#o;
     const rows = await this.#write((c) => claimDue(c, clock.now(), leaseMs, batchSize));
-    await Promise.all(rows.map((row) => this.#deliver(row)));
+    const sent: OutboxRow[] = [];
+    const singles: OutboxRow[] = [];
+    for (const group of byTopic(rows)) {
+      const handler = outbox.handler(group[0]!.topic);
+      if (handler?.deliverMany && group.length > 1) {
+        try {
+          await handler.deliverMany(group.map((r) => ({ payload: r.payload, ctx: { id: r.id, attempt: r.attempts } })));
+          sent.push(...group);
+          continue;
+        } catch (err) {
+          logger.warn({ err, topic: group[0]!.topic, rows: group.length }, 'outbox batch delivery failed; delivering one by one');
+        }
+      }
+      singles.push(...group);
+    }
+    await Promise.all(singles.map(async (row) => {
+      if (await this.#deliver(row)) sent.push(row);
+    }));
+    // Apart from delivering: failing to record deliveries is not a failed delivery. If this
+    // throws, the rows stay claimed and come back when their lease ends (at least once).
+    if (sent.length) await this.#write((c) => markSentMany(c, sent.map((r) => ({ id: r.id, attempt: r.attempts })), clock.now()));
     return rows.length;
   }
 
@@ -85,22 +106,23 @@ export class OutboxWorker {
   }
 
   /**
-   * Runs one outbox statement in a transaction of its own, so that serialization failures
-   * (SERIALIZABLE, distributed engines) are retried instead of failing the batch: a claim
-   * racing another worker's claim, or a lost "sent" turning into a duplicate delivery.
+   * Runs one outbox statement (atomic on its own), retried on serialization failures
+   * (SERIALIZABLE, distributed engines) instead of failing the batch: a claim racing
+   * another worker's claim, or a lost "sent" turning into a duplicate delivery.
    */
-  #write<T>(fn: (c: pg.PoolClient) => Promise<T>): Promise<T> {
-    return withTransaction(this.#o.pool, fn);
+  #write<T>(fn: (c: Queryable) => Promise<T>): Promise<T> {
+    return withStatements(this.#o.pool, fn);
   }
 
-  async #deliver(row: OutboxRow): Promise<void> {
+  /** Delivers one row; true when it was delivered (the caller records it sent). */
+  async #deliver(row: OutboxRow): Promise<boolean> {
     const { clock, logger, outbox } = this.#o;
     const handler = outbox.handler(row.topic);
     const log = logger.child({ outboxId: row.id, topic: row.topic, attempt: row.attempts });
     if (!handler) {
       await this.#write((c) => markDead(c, row.id, row.attempts, clock.now(), 'no handler for topic'));
       log.error('outbox row has no handler; marked dead');
-      return;
+      return false;
     }
     try {
       await handler.deliver(row.payload, { id: row.id, attempt: row.attempts });
@@ -115,11 +137,16 @@ export class OutboxWorker {
         await this.#write((c) => markRetry(c, row.id, row.attempts, at, message));
         log.warn({ err, retryAt: at }, 'outbox delivery failed; will retry');
       }
-      return;
+      return false;
     }
-    // Outside the try: failing to record a delivery is not a failed delivery. If this
-    // throws, the row stays claimed and comes back when its lease ends (at least once).
-    await this.#write((c) => markSent(c, row.id, row.attempts, clock.now()));
     log.debug('outbox delivered');
+    return true;
   }
+}
+
+/** The rows of each topic together, in the order claimed. */
+function byTopic(rows: readonly OutboxRow[]): OutboxRow[][] {
+  const groups = new Map<string, OutboxRow[]>();
+  for (const r of rows) groups.set(r.topic, [...(groups.get(r.topic) ?? []), r]);
+  return [...groups.values()];
 }

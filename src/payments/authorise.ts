@@ -1,11 +1,18 @@
 /**
- * Authorising a payment at the till (PAY-2, PAY-5, WAL-5). Runs inside the caller's
- * transaction (the idempotent request's), in the lock order every till operation uses:
- * the code row, the account, then the wallet. It is the hottest path of the service, so
- * it is written for round trips: one query for the store-side checks, one to use the
- * code, one to lock the account and wallet, one for the limits, the payment row (which
- * claims the order id before money moves), three for the transfer, and the merchant
- * event and the customer's notice.
+ * Authorising payments at the till (PAY-2, PAY-5, WAL-5), a batch at a time: the payment
+ * batcher hands over the payments that arrived together and they share one transaction
+ * and one round trip per step, whatever their number (DESIGN.md, Ledger). A batch of
+ * one is the same code path.
+ *
+ * Each payment is still judged on its own, in the order the single-payment rules read:
+ * store and order (one query for all), the code (one statement uses every code), the
+ * payers' accounts and wallets (locked together, in id order), their 24-hour payments,
+ * then per payment — frozen, restricted, limits, funds, risk — with a running balance
+ * and running 24-hour total per wallet, so two payments of one customer in a batch see
+ * each other. Then the writes, each one statement for the whole batch: the payment rows
+ * (which claim their order ids before money moves), the transfers (a hot merchant
+ * account is written once per batch), declines and codes given back, merchant events,
+ * the customers' notices.
  *
  * A decline changes nothing but its own record: checks run before any write, and a code
  * used up before a later check declines is given back in the same transaction, so the
@@ -13,19 +20,21 @@
  */
 import { randomInt } from 'node:crypto';
 import type { Queryable } from '../db/pool.js';
-import { consumePaymentCode, giveCodeBack } from '../codes/consume.js';
+import { consumePaymentCodes, giveCodesBack, type CodeOutcome } from '../codes/consume.js';
 import { findUser } from '../identity/repo/users.js';
 import type { TerminalIdentity } from '../pos/verify.js';
 import { jstDate } from '../shared/jst.js';
 import { newUuid, toPublicId } from '../shared/ids.js';
 import { availableOf, balanceOf, payableCode } from '../wallet/ledger/accounts.js';
-import { createTransfer } from '../wallet/ledger/ledger.js';
+import { postFreshTransfers, type NewTransfer } from '../wallet/ledger/ledger.js';
+import type { AccountRow } from '../wallet/ledger/repo.js';
 import { checkPayment } from '../wallet/limits.js';
-import { notifyMovement } from '../wallet/notices.js';
-import { paymentUsageOf } from '../wallet/service.js';
+import { notifyMovements } from '../wallet/notices.js';
+import { paymentsSinceMany } from '../wallet/repo.js';
+import { balanceUsageOf } from '../wallet/service.js';
 import type { DeclineReason } from './declines.js';
 import type { PaymentsDeps } from './deps.js';
-import { insertDecline, insertPayment, lockPayer, precheck, type PaymentRow } from './repo.js';
+import { insertDeclines, insertPayments, lockPayers, prechecks, type Payer, type PaymentRow, type Precheck } from './repo.js';
 import { paymentEventData } from './views.js';
 
 export interface AuthoriseInput {
@@ -35,85 +44,189 @@ export interface AuthoriseInput {
   categories: readonly string[];
 }
 
+export interface PaymentAsk {
+  terminal: TerminalIdentity;
+  input: AuthoriseInput;
+}
+
 export type AuthoriseResult =
   | { kind: 'approved'; payment: PaymentRow; storeName: string }
   | { kind: 'declined'; reason: DeclineReason };
 
-type Attempt = { kind: 'approved'; payment: PaymentRow; storeName: string } | { kind: 'declined'; reason: DeclineReason; userId: string | null };
+const DAY = 86_400_000;
 
-export async function authorisePayment(deps: PaymentsDeps, q: Queryable, terminal: TerminalIdentity, input: AuthoriseInput): Promise<AuthoriseResult> {
-  const now = deps.clock.now();
-  const r = await attempt(deps, q, terminal, input, now);
-  if (r.kind === 'approved') return r;
-  await insertDecline(q, {
-    id: newUuid(), merchantId: terminal.merchantId, storeId: terminal.storeId, terminalId: terminal.id,
-    userId: r.userId, amount: input.amount, reason: r.reason, now,
-  });
-  return { kind: 'declined', reason: r.reason };
+/** One payment's way through the batch. */
+interface Item {
+  ask: PaymentAsk;
+  pre?: Precheck;
+  code?: Extract<CodeOutcome, { kind: 'ok' }>;
+  decline?: DeclineReason;
+  payment?: PaymentRow;
 }
 
-async function attempt(deps: PaymentsDeps, q: Queryable, terminal: TerminalIdentity, input: AuthoriseInput, now: Date): Promise<Attempt> {
+/** A payer's wallet as the batch's approvals leave it. */
+interface Running {
+  payer: Payer;
+  wallet: AccountRow;
+  available: number;
+  balance: number;
+  payments24h: number;
+}
+
+/** A batch of one, for callers with one payment in their own transaction. */
+export async function authorisePayment(deps: PaymentsDeps, q: Queryable, terminal: TerminalIdentity, input: AuthoriseInput): Promise<AuthoriseResult> {
+  return (await authorisePayments(deps, q, [{ terminal, input }]))[0]!;
+}
+
+/** Runs inside the caller's transaction; answers one result per ask, in order. */
+export async function authorisePayments(deps: PaymentsDeps, q: Queryable, asks: readonly PaymentAsk[]): Promise<AuthoriseResult[]> {
+  const now = deps.clock.now();
+  const items: Item[] = asks.map((ask) => ({ ask }));
+  const live = () => items.filter((it) => !it.decline);
+
+  await checkStores(deps, q, items, now);
+  await useCodes(deps, q, live(), now);
+  const wallets = await lockWallets(q, live(), now);
+  await judge(deps, q, live(), wallets, now);
+  await record(deps, q, items, wallets, now);
+
+  return items.map((it): AuthoriseResult => (it.payment
+    ? { kind: 'approved', payment: it.payment, storeName: it.pre!.store_name }
+    : { kind: 'declined', reason: it.decline! }));
+}
+
+/** The store-side checks; one order id paid once even when a batch carries it twice. */
+async function checkStores(deps: PaymentsDeps, q: Queryable, items: Item[], now: Date): Promise<void> {
   const { rules } = deps;
-  const declined = (reason: DeclineReason, userId: string | null = null): Attempt => ({ kind: 'declined', reason, userId });
+  const since = new Date(now.getTime() - rules.unknownCodesWindowMs);
+  const pres = await prechecks(q, items.map(({ ask }) => ({ storeId: ask.terminal.storeId, terminalId: ask.terminal.id, orderId: ask.input.orderId })), since);
+  const orders = new Set<string>();
+  items.forEach((it, i) => {
+    const pre = pres[i];
+    const { terminal, input } = it.ask;
+    // A terminal trying code after code is guessing: it is paused, and flagged in the log
+    // the operations console reads (declines per terminal).
+    if (pre && pre.unknown_codes >= rules.unknownCodesPerWindow) {
+      deps.logger.warn({ terminal: toPublicId('trm', terminal.id), unknownCodes: pre.unknown_codes }, 'terminal flagged: too many unknown payment codes');
+      it.decline = 'terminal_throttled';
+      return;
+    }
+    if (!pre || pre.store_status !== 'active' || pre.merchant_status !== 'active') {
+      it.decline = 'store_suspended';
+      return;
+    }
+    it.pre = pre;
+    // One sale, one payment: a till retrying under a new key is told, not charged again.
+    const order = `${terminal.storeId}\u0000${input.orderId}`;
+    if (pre.order_taken || orders.has(order)) it.decline = 'duplicate_order';
+    orders.add(order);
+  });
+}
 
-  const pre = await precheck(q, { storeId: terminal.storeId, terminalId: terminal.id, orderId: input.orderId, since: new Date(now.getTime() - rules.unknownCodesWindowMs) });
-  // A terminal trying code after code is guessing: it is paused, and flagged in the log
-  // the operations console reads (declines per terminal).
-  if (pre && pre.unknown_codes >= rules.unknownCodesPerWindow) {
-    deps.logger.warn({ terminal: toPublicId('trm', terminal.id), unknownCodes: pre.unknown_codes }, 'terminal flagged: too many unknown payment codes');
-    return declined('terminal_throttled');
+async function useCodes(deps: PaymentsDeps, q: Queryable, items: Item[], now: Date): Promise<void> {
+  const outcomes = await consumePaymentCodes(deps, q, items.map((it) => it.ask.input.code), now);
+  items.forEach((it, i) => {
+    const o = outcomes[i]!;
+    if (o.kind === 'ok') it.code = o;
+    else it.decline = `code_${o.kind}`;
+  });
+}
+
+/** Locks the payers and their wallets and reads what their limits need. */
+async function lockWallets(q: Queryable, items: Item[], now: Date): Promise<Map<string, Running>> {
+  const userIds = [...new Set(items.map((it) => it.code!.userId))];
+  if (userIds.length === 0) return new Map();
+  const locked = await lockPayers(q, userIds);
+  const usage = await paymentsSinceMany(q, [...locked.values()].map((l) => l.wallet.id), new Date(now.getTime() - DAY));
+  return new Map([...locked].map(([userId, { payer, wallet }]) => [userId, {
+    payer, wallet, available: availableOf(wallet), balance: balanceOf(wallet), payments24h: usage.get(wallet.id) ?? 0,
+  }]));
+}
+
+/** The customer-side checks, payment by payment, each seeing the ones approved before it. */
+async function judge(deps: PaymentsDeps, q: Queryable, items: Item[], wallets: Map<string, Running>, now: Date): Promise<void> {
+  for (const it of items) {
+    const { input, terminal } = it.ask;
+    const code = it.code!;
+    const w = wallets.get(code.userId);
+    if (!w) {
+      // No wallet: the account never held money. Say frozen if it is, else not enough.
+      const user = await findUser(q, code.userId);
+      it.decline = user?.frozen_at ? 'account_frozen' : 'insufficient_balance';
+      continue;
+    }
+    if (w.payer.frozen_at) {
+      it.decline = 'account_frozen';
+      continue;
+    }
+    const restricted = !!w.payer.restricted_until && w.payer.restricted_until > now;
+    const limit = checkPayment(deps.limits, { ...balanceUsageOf(w.wallet), payments24h: w.payments24h }, input.amount, restricted);
+    if (!limit.ok) {
+      it.decline = limit.reason === 'restricted_mode' ? 'account_restricted' : 'limit_exceeded';
+      continue;
+    }
+    if (w.available < input.amount) {
+      it.decline = 'insufficient_balance';
+      continue;
+    }
+    const risk = await deps.risk.assess(q, { userId: w.payer.user_id, deviceId: code.deviceId, storeId: terminal.storeId, amount: input.amount, categories: input.categories, now });
+    if (risk.decision === 'deny') {
+      deps.logger.info({ user: toPublicId('usr', w.payer.user_id), reasons: risk.reasons }, 'payment declined by risk checks');
+      it.decline = 'risk_declined';
+      continue;
+    }
+    w.available -= input.amount;
+    w.payments24h += input.amount;
+    const id = newUuid();
+    it.payment = {
+      id, merchant_id: terminal.merchantId, store_id: terminal.storeId, terminal_id: terminal.id, user_id: code.userId, code_id: code.codeId,
+      order_id: input.orderId, amount: input.amount, fee: Math.floor((input.amount * deps.rules.feeBps) / 10_000), categories: [...input.categories],
+      status: 'approved', refunded: 0, transfer_id: newUuid(), business_date: jstDate(now), created_at: now, canceled_at: null, cancel_transfer_id: null,
+    };
   }
-  if (!pre || pre.store_status !== 'active' || pre.merchant_status !== 'active') return declined('store_suspended');
-  // One sale, one payment: a till retrying under a new key is told, not charged again.
-  if (pre.order_taken) return declined('duplicate_order');
+}
 
-  const code = await consumePaymentCode(deps, q, input.code, now);
-  if (code.kind !== 'ok') return declined(`code_${code.kind}`);
-  const decline = async (reason: DeclineReason, userId: string): Promise<Attempt> => {
-    await giveCodeBack(q, code.codeId);
-    return declined(reason, userId);
-  };
-
-  const locked = await lockPayer(q, code.userId);
-  if (!locked) {
-    // No wallet: the account never held money. Say frozen if it is, else not enough.
-    const user = await findUser(q, code.userId);
-    return decline(user?.frozen_at ? 'account_frozen' : 'insufficient_balance', code.userId);
+/** Every write of the batch, one statement each. */
+async function record(deps: PaymentsDeps, q: Queryable, items: Item[], wallets: Map<string, Running>, now: Date): Promise<void> {
+  // The rows first: they claim the order ids (the check above ran unlocked, and a
+  // concurrent payment of the same order may have won since), before any money moves.
+  const proposed = items.filter((it) => it.payment);
+  const inserted = proposed.length ? await insertPayments(q, proposed.map((it) => it.payment!)) : new Set<string>();
+  for (const it of proposed) {
+    if (inserted.has(it.payment!.id)) continue;
+    it.payment = undefined;
+    it.decline = 'duplicate_order';
   }
-  const { payer, wallet } = locked;
-  if (payer.frozen_at) return decline('account_frozen', payer.user_id);
-  const restricted = !!payer.restricted_until && payer.restricted_until > now;
-  const limit = checkPayment(deps.limits, await paymentUsageOf(q, wallet, now), input.amount, restricted);
-  if (!limit.ok) return decline(limit.reason === 'restricted_mode' ? 'account_restricted' : 'limit_exceeded', payer.user_id);
-  if (availableOf(wallet) < input.amount) return decline('insufficient_balance', payer.user_id);
+  const approved = items.filter((it) => it.payment);
 
-  const risk = await deps.risk.assess(q, { userId: payer.user_id, deviceId: code.deviceId, storeId: terminal.storeId, amount: input.amount, categories: input.categories, now });
-  if (risk.decision === 'deny') {
-    deps.logger.info({ user: toPublicId('usr', payer.user_id), reasons: risk.reasons }, 'payment declined by risk checks');
-    return decline('risk_declined', payer.user_id);
+  // A random shard of each merchant's payable account per batch: a chain's payments must
+  // not queue on one row, and a batch writes each shard it uses once.
+  const payable = new Map<string, string>();
+  for (const merchantId of new Set(approved.map((it) => it.ask.terminal.merchantId))) {
+    payable.set(merchantId, await deps.accounts.ensure(q, payableCode(merchantId, randomInt(deps.rules.payableShards)), 'merchant_payable', now));
   }
+  const transfers: NewTransfer[] = approved.map(({ payment: p, pre }) => ({
+    id: p!.transfer_id, debitAccountId: wallets.get(p!.user_id)!.wallet.id, creditAccountId: payable.get(p!.merchant_id)!, amount: p!.amount, kind: 'payment',
+    metadata: { payment: toPublicId('pay', p!.id), store: toPublicId('sto', p!.store_id), description: pre!.store_name },
+  }));
+  await postFreshTransfers(q, transfers, now);
 
-  const id = newUuid();
-  const transferId = newUuid();
-  const payment: PaymentRow = {
-    id, merchant_id: terminal.merchantId, store_id: terminal.storeId, terminal_id: terminal.id, user_id: payer.user_id, code_id: code.codeId,
-    order_id: input.orderId, amount: input.amount, fee: Math.floor((input.amount * rules.feeBps) / 10_000), categories: [...input.categories],
-    status: 'approved', refunded: 0, transfer_id: transferId, business_date: jstDate(now), created_at: now, canceled_at: null, cancel_transfer_id: null,
-  };
-  // The row first: it claims the order id (the check above ran unlocked, and a concurrent
-  // payment of the same order may have won since), before any money moves.
-  if (!(await insertPayment(q, payment))) return decline('duplicate_order', payer.user_id);
+  const declined = items.filter((it) => it.decline);
+  await giveCodesBack(q, declined.filter((it) => it.code).map((it) => it.code!.codeId));
+  if (declined.length) {
+    await insertDeclines(q, declined.map(({ ask: { terminal, input }, code, decline }) => ({
+      id: newUuid(), merchantId: terminal.merchantId, storeId: terminal.storeId, terminalId: terminal.id,
+      userId: code?.userId ?? null, amount: input.amount, reason: decline!, now,
+    })));
+  }
+  if (approved.length === 0) return;
 
-  // A random shard of the merchant's payable account: a chain's payments must not queue on one row.
-  const payableId = await deps.accounts.ensure(q, payableCode(terminal.merchantId, randomInt(rules.payableShards)), 'merchant_payable', now);
-  const moved = await createTransfer(q, {
-    phase: 'single', id: transferId, debitAccountId: wallet.id, creditAccountId: payableId, amount: input.amount, kind: 'payment',
-    metadata: { payment: toPublicId('pay', id), store: toPublicId('sto', terminal.storeId), description: pre.store_name },
-  }, now, { fresh: true });
-  // The wallet is locked and its balance checked: only a bug refuses now.
-  if (moved.kind !== 'created') throw new Error(`payment refused by the ledger: ${moved.kind}`);
-
-  await deps.merchantEvents?.emit(q, { merchantId: terminal.merchantId, type: 'payment.approved', data: paymentEventData(payment), now });
-  await notifyMovement(q, deps, { id: payer.user_id }, { kind: 'payment', amount: -input.amount, balance: balanceOf(wallet) - input.amount, description: pre.store_name, at: now });
-  return { kind: 'approved', payment, storeName: pre.store_name };
+  await deps.merchantEvents?.emitMany(q, approved.map(({ payment: p }) => ({ merchantId: p!.merchant_id, type: 'payment.approved', data: paymentEventData(p!), now })));
+  // Each notice tells the balance after its own payment, in the batch's order.
+  const balances = new Map([...wallets].map(([userId, w]) => [userId, w.balance]));
+  await notifyMovements(q, deps, approved.map(({ payment: p, pre }) => {
+    const balance = balances.get(p!.user_id)! - p!.amount;
+    balances.set(p!.user_id, balance);
+    return { userId: p!.user_id, notice: { kind: 'payment', amount: -p!.amount, balance, description: pre!.store_name, at: now } };
+  }));
 }

@@ -8,8 +8,16 @@ import type { MovementNotifier } from '../wallet/notices.js';
 import type { PaymentRisk } from './risk.js';
 
 /** What the merchant is told about its payments (PAY-3); recorded in the caller's transaction. */
+export interface MerchantEvent {
+  merchantId: string;
+  type: 'payment.approved' | 'payment.canceled' | 'payment.refunded';
+  data: Record<string, unknown>;
+  now: Date;
+}
+
 export interface MerchantEvents {
-  emit(q: Queryable, e: { merchantId: string; type: 'payment.approved' | 'payment.canceled' | 'payment.refunded'; data: Record<string, unknown>; now: Date }): Promise<void>;
+  emit(q: Queryable, e: MerchantEvent): Promise<void>;
+  emitMany(q: Queryable, events: readonly MerchantEvent[]): Promise<void>;
 }
 
 export interface PaymentRules {

@@ -37,15 +37,29 @@ export interface RefundRow {
 const COLUMNS = `id, merchant_id, store_id, terminal_id, user_id, code_id, order_id, amount, fee, categories, status, refunded,
   transfer_id, to_char(business_date, 'YYYY-MM-DD') AS business_date, created_at, canceled_at, cancel_transfer_id`;
 
-/** Inserts the payment; false when the store already has a payment with this order id. */
-export async function insertPayment(q: Queryable, p: Omit<PaymentRow, 'status' | 'refunded' | 'canceled_at' | 'cancel_transfer_id'>): Promise<boolean> {
-  const res = await q.query(
-    `INSERT INTO payments (id, merchant_id, store_id, terminal_id, user_id, code_id, order_id, amount, fee, categories, status, transfer_id, business_date, created_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'approved', $11, $12, $13)
-     ON CONFLICT (store_id, order_id) DO NOTHING`,
-    [p.id, p.merchant_id, p.store_id, p.terminal_id, p.user_id, p.code_id, p.order_id, p.amount, p.fee, p.categories, p.transfer_id, p.business_date, p.created_at],
-  );
-  return res.rowCount === 1;
+type NewPayment = Omit<PaymentRow, 'status' | 'refunded' | 'canceled_at' | 'cancel_transfer_id'>;
+
+/**
+ * Inserts payments in one statement; answers the ids inserted. A payment whose store
+ * already has its order id is not (the unique index decides, so two tills racing on one
+ * order cannot both pass).
+ */
+export async function insertPayments(q: Queryable, ps: readonly NewPayment[]): Promise<Set<string>> {
+  const col = <K extends keyof NewPayment>(k: K) => ps.map((p) => p[k]);
+  const res = await q.query<{ id: string }>({
+    name: 'payments.insert-many',
+    text: `INSERT INTO payments (id, merchant_id, store_id, terminal_id, user_id, code_id, order_id, amount, fee, categories, status, transfer_id, business_date, created_at)
+           SELECT p.id, p.merchant_id, p.store_id, p.terminal_id, p.user_id, p.code_id, p.order_id, p.amount, p.fee,
+                  ARRAY(SELECT jsonb_array_elements_text(p.categories)), 'approved', p.transfer_id, p.business_date, p.created_at
+             FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::uuid[], $6::uuid[], $7::text[], $8::int8[], $9::int8[],
+                         $10::jsonb[], $11::uuid[], $12::date[], $13::timestamptz[])
+                  AS p(id, merchant_id, store_id, terminal_id, user_id, code_id, order_id, amount, fee, categories, transfer_id, business_date, created_at)
+           ON CONFLICT (store_id, order_id) DO NOTHING
+           RETURNING id`,
+    values: [col('id'), col('merchant_id'), col('store_id'), col('terminal_id'), col('user_id'), col('code_id'), col('order_id'), col('amount'), col('fee'),
+      ps.map((p) => JSON.stringify(p.categories)), col('transfer_id'), col('business_date'), col('created_at')],
+  });
+  return new Set(res.rows.map((r) => r.id));
 }
 
 export async function findPayment(q: Queryable, id: string, opts: { lock?: boolean } = {}): Promise<PaymentRow | undefined> {
@@ -79,11 +93,25 @@ export async function listRefunds(q: Queryable, paymentId: string): Promise<Refu
        FROM payment_refunds WHERE payment_id = $1 ORDER BY created_at`, [paymentId])).rows;
 }
 
-export async function insertDecline(q: Queryable, d: { id: string; merchantId: string; storeId: string; terminalId: string; userId: string | null; amount: number; reason: string; now: Date }): Promise<void> {
-  await q.query(
-    `INSERT INTO payment_declines (id, merchant_id, store_id, terminal_id, user_id, amount, reason, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-    [d.id, d.merchantId, d.storeId, d.terminalId, d.userId, d.amount, d.reason, d.now],
-  );
+export interface NewDecline {
+  id: string;
+  merchantId: string;
+  storeId: string;
+  terminalId: string;
+  userId: string | null;
+  amount: number;
+  reason: string;
+  now: Date;
+}
+
+export async function insertDeclines(q: Queryable, ds: readonly NewDecline[]): Promise<void> {
+  const col = <K extends keyof NewDecline>(k: K) => ds.map((d) => d[k]);
+  await q.query({
+    name: 'payments.insert-declines',
+    text: `INSERT INTO payment_declines (id, merchant_id, store_id, terminal_id, user_id, amount, reason, created_at)
+           SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[], $5::uuid[], $6::int8[], $7::text[], $8::timestamptz[])`,
+    values: [col('id'), col('merchantId'), col('storeId'), col('terminalId'), col('userId'), col('amount'), col('reason'), col('now')],
+  });
 }
 
 export interface Precheck {
@@ -97,22 +125,27 @@ export interface Precheck {
 }
 
 /**
- * What a payment checks before touching the customer's rows, in one round trip: the
- * store and merchant as they stand (not locked: every payment of a busy store reads this
- * row, and a shared lock would make them all write to it; a payment that started before
- * a suspension may finish, like a card payment already at the terminal), the terminal's
- * recent unknown codes, and whether the order was paid.
+ * What each payment of a batch checks before touching the customer's rows, in one round
+ * trip: the store and merchant as they stand (not locked: every payment of a busy store
+ * reads this row, and a shared lock would make them all write to it; a payment that
+ * started before a suspension may finish, like a card payment already at the terminal),
+ * the terminal's recent unknown codes, and whether the order was paid. Answers in the
+ * order asked; nothing for a store that does not exist.
  */
-export async function precheck(q: Queryable, p: { storeId: string; terminalId: string; orderId: string; since: Date }): Promise<Precheck | undefined> {
-  return (await q.query<Precheck>({
-    name: 'payments.precheck',
-    text: `SELECT s.name AS store_name, s.status AS store_status, m.status AS merchant_status,
+export async function prechecks(q: Queryable, items: readonly { storeId: string; terminalId: string; orderId: string }[], since: Date): Promise<(Precheck | undefined)[]> {
+  const res = await q.query<Precheck & { i: number }>({
+    name: 'payments.prechecks',
+    text: `SELECT r.i::int AS i, s.name AS store_name, s.status AS store_status, m.status AS merchant_status,
                   (SELECT count(*)::int FROM payment_declines d
-                    WHERE d.terminal_id = $2 AND d.created_at > $4 AND d.reason = 'code_unknown') AS unknown_codes,
-                  EXISTS (SELECT 1 FROM payments p WHERE p.store_id = $1 AND p.order_id = $3) AS order_taken
-             FROM stores s JOIN merchants m ON m.id = s.merchant_id WHERE s.id = $1`,
-    values: [p.storeId, p.terminalId, p.orderId, p.since],
-  })).rows[0];
+                    WHERE d.terminal_id = r.terminal_id AND d.created_at > $4 AND d.reason = 'code_unknown') AS unknown_codes,
+                  EXISTS (SELECT 1 FROM payments p WHERE p.store_id = r.store_id AND p.order_id = r.order_id) AS order_taken
+             FROM unnest($1::uuid[], $2::uuid[], $3::text[]) WITH ORDINALITY AS r(store_id, terminal_id, order_id, i)
+             JOIN stores s ON s.id = r.store_id JOIN merchants m ON m.id = s.merchant_id`,
+    values: [items.map((x) => x.storeId), items.map((x) => x.terminalId), items.map((x) => x.orderId), since],
+  });
+  const out: (Precheck | undefined)[] = items.map(() => undefined);
+  for (const { i, ...row } of res.rows) out[i - 1] = row;
+  return out;
 }
 
 export interface Payer {
@@ -122,17 +155,17 @@ export interface Payer {
 }
 
 /**
- * The payer's account row and wallet, both locked, in one round trip; nothing when the
- * account has no wallet yet (it never held money).
+ * The payers' account rows and wallets, all locked, in one round trip and in id order
+ * (two batches with payers in common cannot deadlock); an account without a wallet (it
+ * never held money) is absent.
  */
-export async function lockPayer(q: Queryable, userId: string): Promise<{ payer: Payer; wallet: AccountRow } | undefined> {
+export async function lockPayers(q: Queryable, userIds: readonly string[]): Promise<Map<string, { payer: Payer; wallet: AccountRow }>> {
   const res = await q.query<Payer & { w: AccountRow }>({
-    name: 'payments.lock-payer',
+    name: 'payments.lock-payers',
     text: `SELECT u.id AS user_id, u.frozen_at, u.restricted_until, to_jsonb(w) AS w
              FROM users u JOIN ledger_accounts w ON w.user_id = u.id AND w.kind = 'wallet'
-            WHERE u.id = $1 FOR UPDATE OF u, w`,
-    values: [userId],
+            WHERE u.id = ANY($1::uuid[]) ORDER BY u.id FOR UPDATE OF u, w`,
+    values: [userIds],
   });
-  const r = res.rows[0];
-  return r && { payer: { user_id: r.user_id, frozen_at: r.frozen_at, restricted_until: r.restricted_until }, wallet: r.w };
+  return new Map(res.rows.map((r) => [r.user_id, { payer: { user_id: r.user_id, frozen_at: r.frozen_at, restricted_until: r.restricted_until }, wallet: r.w }]));
 }

@@ -9,8 +9,10 @@ import type { TerminalIdentity } from '../pos/verify.js';
 import { problem, type ProblemError } from '../shared/errors.js';
 import { fromPublicId } from '../shared/ids.js';
 import type { PoolClient } from '../db/pool.js';
-import { authorisePayment } from './authorise.js';
+import type { BatcherOptions } from '../shared/batcher.js';
 import { cancelPayment, refundPayment } from './after-sale.js';
+import type { AuthoriseResult } from './authorise.js';
+import { paymentBatcher, terminalScope } from './batch.js';
 import { DECLINE_REASONS } from './declines.js';
 import type { PaymentsDeps } from './deps.js';
 import { paymentErrors } from './errors.js';
@@ -21,16 +23,19 @@ const TAGS = ['pos'];
 const params = z.object({ paymentId: z.string().max(40).describe('`pay_…`') });
 const idempotencyHeader = z.object({ 'idempotency-key': z.string().max(255).optional().describe('Required. Unique per operation at this terminal; reuse it only to retry') }).loose();
 
-export function paymentRoutes(deps: PaymentsDeps, idempotency: Idempotency): FastifyPluginAsyncZod {
+export function paymentRoutes(deps: PaymentsDeps, idempotency: Idempotency, batch: BatcherOptions = { maxBatch: 64, lanes: 2 }): FastifyPluginAsyncZod {
   const view = async (q: Pick<PoolClient, 'query'>, p: PaymentRow) => paymentView(p, await listRefunds(q, p.id));
   const refusal = (err: ProblemError, reqId: string): Answer => ({ status: err.status, body: problemBody(err, reqId, deps.publicUrl) });
   const idOf = (raw: string) => fromPublicId('pay', raw);
 
   /** Runs an operation once per terminal key; refusals are answers too, replayed like successes. */
   const once = (terminal: TerminalIdentity, key: string, route: string, body: unknown, fn: (q: PoolClient) => Promise<Answer>) =>
-    idempotency.execute(`pos:${terminal.id}`, key, requestDigest('POST', route, body), fn);
+    idempotency.execute(terminalScope(terminal), key, requestDigest('POST', route, body), fn);
 
   return async (app) => {
+    // Per server instance: the payments that reach this server together share a transaction.
+    const batcher = paymentBatcher(deps, idempotency, batch);
+
     app.post('/pos/v1/payments', {
       schema: {
         tags: TAGS, summary: 'Take a payment: the customer\'s one-time code and the amount', security: POS_SECURITY,
@@ -39,12 +44,13 @@ export function paymentRoutes(deps: PaymentsDeps, idempotency: Idempotency): Fas
         response: { 201: paymentSchema, 400: problemSchema, ...posProblems, 402: declineSchema, 409: problemSchema },
       },
     }, async (req, reply) => {
-      const terminal = req.terminal!;
-      const r = await once(terminal, idempotencyKeyOf(req), '/pos/v1/payments', req.body, async (q) => {
-        const out = await authorisePayment(deps, q, terminal, req.body);
+      const answer = (out: AuthoriseResult): Answer => {
         // A payment just made has no refunds: no need to ask.
         if (out.kind === 'approved') return { status: 201, body: paymentView(out.payment, []) };
         return refusal(problem(paymentErrors, 'payment_declined', undefined, { reason: out.reason, message: DECLINE_REASONS[out.reason] }), req.id);
+      };
+      const r = await batcher.submit({
+        terminal: req.terminal!, key: idempotencyKeyOf(req), digest: requestDigest('POST', '/pos/v1/payments', req.body), input: req.body, answer,
       });
       return sendIdempotent(reply, r);
     });

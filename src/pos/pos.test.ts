@@ -2,9 +2,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestKonpay, type TestKonpay } from '../../test/harness/konpay.js';
 import { echoProbe, newTerminal, problemCode, signedSend, type TestTerminal } from '../../test/harness/pos.js';
+import { Batcher } from '../shared/batcher.js';
 import { ManualClock } from '../shared/clock.js';
 import { fromPublicId } from '../shared/ids.js';
 import { send } from './client.js';
+import { recordNonces, type NonceUse } from './repo.js';
 
 const clock = new ManualClock('2026-03-02T03:00:00Z');
 let t: TestKonpay;
@@ -82,6 +84,45 @@ describe('nonces', () => {
     expect(await count()).toBe(4);
     clock.advance(1000);
     await x.client.request('GET', '/pos/v1/terminal');
+    expect(await count()).toBe(2);
+  });
+
+  it('sent many times at once with one nonce: exactly one request is accepted', async () => {
+    const x = await newTerminal(t);
+    const prepared = await x.client.prepare('POST', '/pos/v1/test/echo', { amount: 300 });
+    const all = await Promise.all(Array.from({ length: 40 }, () => send(prepared)));
+    expect(all.filter((r) => r.status === 200)).toHaveLength(1);
+    expect(all.filter((r) => problemCode(r) === 'pos_nonce_reused')).toHaveLength(39);
+  });
+
+  it('all different, sent at once from several terminals: every request is accepted', async () => {
+    const terms = [await newTerminal(t), await newTerminal(t)];
+    const prepared = await Promise.all(Array.from({ length: 40 }, (_, i) => terms[i % 2]!.client.prepare('POST', '/pos/v1/test/echo', { amount: i })));
+    const all = await Promise.all(prepared.map((p) => send(p)));
+    expect(all.map((r) => r.status)).toEqual(prepared.map(() => 200));
+  });
+
+  it('of concurrent requests are recorded together: one statement, a repeated nonce granted once', async () => {
+    const [a, b] = [fromPublicId('trm', (await newTerminal(t)).terminalId)!, fromPublicId('trm', (await newTerminal(t)).terminalId)!];
+    const use = (terminalId: string, nonce: string): NonceUse => ({ terminalId, nonce: `batch-nonce-${nonce}-0123`, seenAt: clock.now(), pruneBefore: new Date(clock.now().getTime() - 600_000) });
+    const batcher = new Batcher((uses: NonceUse[]) => recordNonces(t.konpay.pool, uses), { lanes: 2, maxBatch: 256 });
+    // Submitted in one turn of the event loop: one batch.
+    const uses = [use(a, 'one'), use(b, 'one'), use(a, 'two'), use(a, 'one'), use(b, 'one'), use(b, 'two'), use(a, 'one')];
+    expect(await Promise.all(uses.map((u) => batcher.submit(u)))).toEqual([true, true, true, false, false, true, false]);
+    expect(batcher.stats).toMatchObject({ batches: 1, items: uses.length, split: 0 });
+    // Against what is recorded already, and with a new one beside it.
+    expect(await Promise.all([use(a, 'two'), use(a, 'three'), use(b, 'one')].map((u) => batcher.submit(u)))).toEqual([false, true, false]);
+    expect(batcher.stats.batches).toBe(2);
+  });
+
+  it('recorded in one batch prune every one of the batch\'s terminals', async () => {
+    const ids = [fromPublicId('trm', (await newTerminal(t)).terminalId)!, fromPublicId('trm', (await newTerminal(t)).terminalId)!];
+    const count = async () => (await t.db.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM pos_nonces WHERE terminal_id = ANY ($1::uuid[])`, [ids])).rows[0]!.n;
+    const at = (ms: number) => new Date(clock.now().getTime() + ms);
+    const old = ids.flatMap((id) => ['old-nonce-a-0123', 'old-nonce-b-0123'].map((nonce) => ({ terminalId: id, nonce, seenAt: at(0), pruneBefore: at(-600_000) })));
+    expect(await recordNonces(t.konpay.pool, old)).toEqual([true, true, true, true]);
+    const fresh = ids.map((id) => ({ terminalId: id, nonce: 'new-nonce-0123456', seenAt: at(601_000), pruneBefore: at(1000) }));
+    expect(await recordNonces(t.konpay.pool, fresh)).toEqual([true, true]);
     expect(await count()).toBe(2);
   });
 });

@@ -2,23 +2,52 @@
 import type pg from 'pg';
 import { withStatements } from '../db/tx.js';
 
+/** One accepted request's nonce, to record. */
+export interface NonceUse {
+  terminalId: string;
+  nonce: string;
+  seenAt: Date;
+  /** The terminal's nonces seen before this are pruned (they could no longer pass the clock check). */
+  pruneBefore: Date;
+}
+
 /**
- * Records a nonce for a terminal; false when the terminal already used it. The same
- * statement prunes that terminal's nonces seen before `pruneBefore`, so the table stays
- * small without a timer: each request pays for one short index range scan over its own
- * terminal's oldest rows. A terminal that falls silent keeps its last window of nonces
+ * Records the nonces of concurrent requests in one statement (src/pos/verify.ts gathers
+ * them with a Batcher); for each use, false when its terminal already used that nonce.
+ * When one nonce of one terminal appears twice in `uses`, only the first can be true.
+ *
+ * The same statement prunes the batch's terminals' nonces seen before the earliest
+ * `pruneBefore` of the batch (the others' rows go at their next request), so the table
+ * stays small without a timer: each batch pays for short index range scans over its own
+ * terminals' oldest rows. A terminal that falls silent keeps its last window of nonces
  * until its next request — a bounded handful per terminal.
  *
- * One statement, retried: under SERIALIZABLE (and on distributed engines) two concurrent
- * uses of one nonce can end in 40001, and the retry then sees the winner.
+ * Rows go in in key order (ORDER BY), so two batches that share nonces wait for each
+ * other rather than deadlock. One statement, retried: under SERIALIZABLE (and on
+ * distributed engines) two concurrent uses of one nonce can end in 40001, and the retry
+ * then sees the winner.
  */
-export async function recordNonce(pool: pg.Pool, terminalId: string, nonce: string, seenAt: Date, pruneBefore: Date): Promise<boolean> {
-  return withStatements(pool, async (c) => {
-    const res = await c.query(
-      `WITH pruned AS (DELETE FROM pos_nonces WHERE terminal_id = $1 AND seen_at < $4)
-       INSERT INTO pos_nonces (terminal_id, nonce, seen_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`,
-      [terminalId, nonce, seenAt, pruneBefore],
+export async function recordNonces(pool: pg.Pool, uses: readonly NonceUse[]): Promise<boolean[]> {
+  const distinct = new Map<string, NonceUse>();
+  for (const u of uses) if (!distinct.has(nonceKey(u.terminalId, u.nonce))) distinct.set(nonceKey(u.terminalId, u.nonce), u);
+  const rows = [...distinct.values()];
+  if (rows.length === 0) return [];
+  const pruneBefore = new Date(Math.min(...rows.map((u) => u.pruneBefore.getTime())));
+  const inserted = await withStatements(pool, async (c) => {
+    const res = await c.query<{ terminal_id: string; nonce: string }>(
+      `WITH pruned AS (DELETE FROM pos_nonces WHERE terminal_id = ANY ($1::uuid[]) AND seen_at < $4)
+       INSERT INTO pos_nonces (terminal_id, nonce, seen_at)
+       SELECT terminal_id, nonce, seen_at FROM unnest($1::uuid[], $2::text[], $3::timestamptz[]) AS u (terminal_id, nonce, seen_at)
+        ORDER BY terminal_id, nonce
+       ON CONFLICT DO NOTHING
+       RETURNING terminal_id, nonce`,
+      [rows.map((u) => u.terminalId), rows.map((u) => u.nonce), rows.map((u) => u.seenAt), pruneBefore],
     );
-    return res.rowCount === 1;
+    return new Set(res.rows.map((r) => nonceKey(r.terminal_id, r.nonce)));
   });
+  // Each inserted nonce is granted once, to its first use in the batch.
+  return uses.map((u) => inserted.delete(nonceKey(u.terminalId, u.nonce)));
 }
+
+/** Terminal ids are UUIDs (no spaces), so the pair is unambiguous. */
+const nonceKey = (terminalId: string, nonce: string) => `${terminalId} ${nonce}`;

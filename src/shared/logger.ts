@@ -15,6 +15,25 @@ export interface LoggerOptions {
   destination?: DestinationStream | undefined;
 }
 
+/**
+ * Standard output written in blocks of 4 KiB at most every half second, not a write per
+ * line: under load a system call per log line costs more than the line's request (the
+ * bench found a tenth of the server's time in log writes). A process killed outright
+ * loses at most the last half second of lines; `flush` writes them on a clean exit.
+ */
+export function bufferedStdout(): { destination: DestinationStream; flush(): void } {
+  const destination = pino.destination({ dest: 1, sync: false, minLength: 4096 });
+  const flush = () => {
+    try {
+      destination.flushSync();
+    } catch {
+      // Not open yet, or standard output is gone: nothing more can be done.
+    }
+  };
+  setInterval(flush, 500).unref();
+  return { destination, flush };
+}
+
 export function createLogger(opts: LoggerOptions): Logger {
   const scrub = makeScrubber(opts.knownSecrets);
   const options = {

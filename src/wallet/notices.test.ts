@@ -31,6 +31,34 @@ it('records one row with the movement; its handler queues the e-mail once, howev
   expect(mail[0]!.body).toMatch(/\/v1\/freeze\?token=kpf_/);
 });
 
+it('composes a round of movements together: each its own e-mail and freeze link, once however often it runs', async () => {
+  const a = await signUp(t);
+  const b = await signUp(t);
+  const moves = [[a, -100, 900], [b, -200, 800], [a, -300, 600]] as const;
+  await withTransaction(t.konpay.pool, async (q) => {
+    for (const [who, amount, balance] of moves) {
+      await notifyMovement(q, { notifier: t.konpay.notifier }, { id: fromPublicId('usr', who.userId)! }, { kind: 'payment', amount, balance, description: 'Ebisu', at: new Date('2026-11-25T10:00:00Z') });
+    }
+  });
+  const rows = (await t.konpay.pool.query<{ id: string; payload: unknown }>(
+    `SELECT id, payload FROM outbox WHERE topic = $1 AND payload->>'description' = 'Ebisu' ORDER BY payload->>'amount' DESC`, [MOVEMENT_TOPIC])).rows;
+  expect(rows).toHaveLength(3);
+  const handler = t.konpay.outbox.handler(MOVEMENT_TOPIC)!;
+  const items = rows.map((r, i) => ({ payload: r.payload, ctx: { id: r.id, attempt: 1 + i } }));
+  await handler.deliverMany!(items);
+  await handler.deliverMany!(items); // a worker that died after composing: nothing queued twice
+  const bodies = async (email: string) => (await messagesTo(t, email)).filter((m) => m.body.includes('Ebisu')).map((m) => m.body);
+  const forA = await bodies(a.email);
+  const forB = await bodies(b.email);
+  expect(forA).toHaveLength(2);
+  expect(forB).toHaveLength(1);
+  expect(forA.some((x) => x.includes('-¥100') && x.includes('Balance: ¥900'))).toBe(true);
+  expect(forA.some((x) => x.includes('-¥300') && x.includes('Balance: ¥600'))).toBe(true);
+  expect(forB[0]).toContain('Balance: ¥800');
+  const links = [...forA, ...forB].map((x) => /kpf_[\w.-]+/.exec(x)?.[0]);
+  expect(new Set(links).size).toBe(3);
+});
+
 it('writes yen the way each language reads it', () => {
   expect([formatYen(12_800, 'en'), formatYen(12_800, 'ja'), formatYen(-500, 'en'), formatYen(-500, 'ja')]).toEqual(['¥12,800', '12,800円', '-¥500', '-500円']);
 });

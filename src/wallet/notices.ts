@@ -9,9 +9,10 @@ import { v5 as uuidv5 } from 'uuid';
 import type { Queryable } from '../db/pool.js';
 import { withTransaction } from '../db/tx.js';
 import type { FreezeLinks } from '../identity/freeze-links.js';
-import { listPushSubscriptions } from '../identity/repo/events.js';
-import { findUser, type UserRow } from '../identity/repo/users.js';
+import { listPushSubscriptionsOf } from '../identity/repo/events.js';
+import { findUsers, type UserRow } from '../identity/repo/users.js';
 import type { Notifier } from '../notify/notifier.js';
+import type { Message } from '../notify/port.js';
 import type { TopicHandler } from '../outbox/outbox.js';
 import { fromPublicId } from '../shared/ids.js';
 
@@ -77,8 +78,16 @@ interface MovementMessage {
  * push notices (with a freeze link) moments later (`movementNoticeHandler`).
  */
 export async function notifyMovement(q: Queryable, deps: MovementNotifier, user: Pick<UserRow, 'id'>, n: MovementNotice): Promise<void> {
-  const message: MovementMessage = { userId: user.id, kind: n.kind, amount: n.amount, balance: n.balance, description: n.description, at: n.at.toISOString() };
-  await deps.notifier.later(q, MOVEMENT_TOPIC, message);
+  await deps.notifier.later(q, MOVEMENT_TOPIC, messageOf(user.id, n));
+}
+
+/** The same for a batch of movements (the payment batch), in one statement. */
+export async function notifyMovements(q: Queryable, deps: MovementNotifier, movements: readonly { userId: string; notice: MovementNotice }[]): Promise<void> {
+  await deps.notifier.laterMany(q, MOVEMENT_TOPIC, movements.map((m) => messageOf(m.userId, m.notice)));
+}
+
+function messageOf(userId: string, n: MovementNotice): MovementMessage {
+  return { userId, kind: n.kind, amount: n.amount, balance: n.balance, description: n.description, at: n.at.toISOString() };
 }
 
 /** Fixed namespace of the notices' ids, derived from the movement message's id. */
@@ -87,29 +96,43 @@ const NOTICE_NAMESPACE = '3b0e7a52-6c1d-4f8e-9d2a-71c5e0b4f9a3';
 /**
  * Composes a movement's notices: the freeze link, the e-mail, a push per subscription.
  * Their ids derive from the movement message's, so a worker that dies after this commits
- * and runs it again queues nothing twice (an orphan freeze link at most, unused).
+ * and runs it again queues nothing twice (an orphan freeze link at most, unused). The
+ * worker hands over a round's movements together (`deliverMany`): one transaction and a
+ * statement per step for all of them, as busy tills make many at once.
  */
 export function movementNoticeHandler(deps: { pool: pg.Pool; freezeLinks: FreezeLinks; notifier: () => Notifier }): TopicHandler<MovementMessage> {
+  const compose = async (q: Queryable, items: readonly { payload: MovementMessage; ctx: { id: string } }[]) => {
+    const users = new Map((await findUsers(q, [...new Set(items.map((i) => i.payload.userId))])).map((u) => [u.id, u]));
+    const told = items.filter((i) => users.has(i.payload.userId));
+    if (told.length === 0) return;
+    const links = await deps.freezeLinks.issueMany(q, told.map((i) => ({ userId: i.payload.userId, event: 'money_moved' as const, now: new Date(i.payload.at) })));
+    const subscriptions = await listPushSubscriptionsOf(q, [...new Set(told.map((i) => i.payload.userId))]);
+    const emails: { message: Message; id: string }[] = [];
+    const pushes: { message: Message; id: string }[] = [];
+    told.forEach(({ payload: m, ctx }, k) => {
+      const user = users.get(m.userId)!;
+      const outboxId = fromPublicId('msg', ctx.id) ?? ctx.id;
+      const helpUrl = links[k]!.url;
+      const text = movementText(user.locale, { ...m, at: new Date(m.at) }, helpUrl);
+      emails.push({ message: { channel: 'email', to: user.email, subject: `Konpay: ${text.title}`, text: text.text }, id: uuidv5(`${outboxId}:email`, NOTICE_NAMESPACE) });
+      for (const s of subscriptions.filter((x) => x.user_id === user.id)) {
+        pushes.push({
+          message: {
+            channel: 'push', to: user.id, title: text.title, body: text.body, url: helpUrl,
+            subscription: { endpoint: s.endpoint, keys: { p256dh: s.p256dh, auth: s.auth } },
+          },
+          id: uuidv5(`${outboxId}:push:${s.endpoint}`, NOTICE_NAMESPACE),
+        });
+      }
+    });
+    const notifier = deps.notifier();
+    await notifier.notifyMany(q, 'email', emails);
+    if (pushes.length) await notifier.notifyMany(q, 'push', pushes);
+  };
   return {
     topic: MOVEMENT_TOPIC,
     retry: { maxAttempts: 12, baseDelayMs: 5_000, maxDelayMs: 3_600_000 },
-    async deliver(m, ctx) {
-      const outboxId = fromPublicId('msg', ctx.id) ?? ctx.id;
-      await withTransaction(deps.pool, async (q) => {
-        const user = await findUser(q, m.userId);
-        if (!user) return;
-        const at = new Date(m.at);
-        const helpUrl = (await deps.freezeLinks.issue(q, user.id, 'money_moved', at)).url;
-        const text = movementText(user.locale, { ...m, at }, helpUrl);
-        const notifier = deps.notifier();
-        await notifier.notify(q, { channel: 'email', to: user.email, subject: `Konpay: ${text.title}`, text: text.text }, { id: uuidv5(`${outboxId}:email`, NOTICE_NAMESPACE) });
-        for (const s of await listPushSubscriptions(q, user.id)) {
-          await notifier.notify(q, {
-            channel: 'push', to: user.id, title: text.title, body: text.body, url: helpUrl,
-            subscription: { endpoint: s.endpoint, keys: { p256dh: s.p256dh, auth: s.auth } },
-          }, { id: uuidv5(`${outboxId}:push:${s.endpoint}`, NOTICE_NAMESPACE) });
-        }
-      });
-    },
+    deliver: (payload, ctx) => withTransaction(deps.pool, (q) => compose(q, [{ payload, ctx }])),
+    deliverMany: (items) => withTransaction(deps.pool, (q) => compose(q, items)),
   };
 }

@@ -43,3 +43,15 @@ export async function paymentsSince(q: Queryable, walletId: string, since: Date)
   });
   return res.rows[0]!.total;
 }
+
+/** `paymentsSince` for several wallets in one statement; a wallet without payments is absent. */
+export async function paymentsSinceMany(q: Queryable, walletIds: readonly string[], since: Date): Promise<Map<string, number>> {
+  const res = await q.query<{ id: string; total: number }>({
+    name: 'wallet.payments-since-many',
+    text: `SELECT debit_account_id AS id, sum(amount)::int8 AS total FROM ledger_transfers
+            WHERE debit_account_id = ANY($1::uuid[]) AND created_at > $2 AND kind = 'payment' AND phase = 'single'
+            GROUP BY debit_account_id`,
+    values: [walletIds, since],
+  });
+  return new Map(res.rows.map((r) => [r.id, r.total]));
+}

@@ -62,6 +62,25 @@ export async function insertEvent(q: Queryable, e: { id: string; merchantId: str
   );
 }
 
+/** Several events in one statement (a batch of payments). */
+export async function insertEvents(q: Queryable, events: readonly { id: string; merchantId: string; type: MerchantEventType; payload: Readonly<Record<string, unknown>>; at: Date }[]): Promise<void> {
+  await q.query({
+    name: 'webhooks.insert-events',
+    text: `INSERT INTO webhook_events (id, merchant_id, type, payload, created_at)
+           SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::jsonb[], $5::timestamptz[])`,
+    values: [events.map((e) => e.id), events.map((e) => e.merchantId), events.map((e) => e.type), events.map((e) => JSON.stringify(e.payload)), events.map((e) => e.at)],
+  });
+}
+
+/** The active endpoints of several merchants, in one statement. */
+export async function activeEndpointsOf(q: Queryable, merchantIds: readonly string[]): Promise<{ id: string; merchant_id: string }[]> {
+  return (await q.query<{ id: string; merchant_id: string }>({
+    name: 'webhooks.active-endpoints-of',
+    text: `SELECT id, merchant_id FROM webhook_endpoints WHERE merchant_id = ANY($1::uuid[]) AND status = 'active' ORDER BY created_at, id`,
+    values: [merchantIds],
+  })).rows;
+}
+
 export async function findEvent(q: Queryable, id: string): Promise<EventRow | undefined> {
   return (await q.query<EventRow>(`SELECT id, merchant_id, type, payload, created_at FROM webhook_events WHERE id = $1`, [id])).rows[0];
 }

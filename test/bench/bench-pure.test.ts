@@ -3,7 +3,7 @@
  * results file's shape and the options. The bench itself is not a test and is not run here.
  */
 import { describe, expect, it } from 'vitest';
-import { parseOptions, UsageError } from '../../bench/lib/options.js';
+import { parseOptions, resultsFile, UsageError } from '../../bench/lib/options.js';
 import { parsePgbench } from '../../bench/lib/pgbench-parse.js';
 import { buildResults, missingFigures, renderTable, type Measured } from '../../bench/lib/results.js';
 import { benchCardNumber } from '../../bench/lib/seed.js';
@@ -104,6 +104,25 @@ describe('results file', () => {
     expect(missingFigures(r)).toEqual(['scenarios.history_page.p99_ms', 'ratios.pos_vs_tpcb']);
   });
 
+  it('of a payments-only run (--only pos) leaves out what was not run, names it, and prints it as not run', () => {
+    const { card: _card, login: _login, history: _history, ...m } = measured();
+    const r = buildResults(m);
+    expect(Object.keys(r.scenarios)).toEqual(['pos_payment', 'pos_payment_hot_store', 'pos_payment_64', 'pos_payment_hot_store_64', 'pgbench_tpcb']);
+    expect(r.ratios).toEqual({ pos_vs_tpcb: 0.5, hot_vs_uniform: 0.9 });
+    expect(r.not_run).toEqual(['card_topup', 'login', 'history_page']);
+    expect(missingFigures(r)).toEqual([]);
+    const table = renderTable(r);
+    for (const name of ['card_topup', 'login', 'argon2id verify (in-process)', 'history_page']) {
+      expect(table).toMatch(new RegExp(`^${name.replace(/[()]/g, '\\$&')}\\s+not run\\s*$`, 'm'));
+    }
+    expect(table).toMatch(/pos_payment_hot_store_64\s+64\s+2,100/);
+    expect(table).toMatch(/pgbench_tpcb\s+8\s+4,000/);
+  });
+
+  it('of a full run names nothing as not run', () => {
+    expect(buildResults(measured())).not.toHaveProperty('not_run');
+  });
+
   it('refuses results without the 8-client figures', () => {
     const m = measured();
     m.uniform = m.uniform.filter((f) => f.clients !== 8);
@@ -118,6 +137,16 @@ describe('options and seed helpers', () => {
     expect(parseOptions(['--wallets', '5000', '--no-build'])).toMatchObject({ wallets: 5000, build: false });
     expect(() => parseOptions(['--wallets', 'many'])).toThrow(UsageError);
     expect(() => parseOptions(['--bogus'])).toThrow(UsageError);
+  });
+
+  it('runs only the payment scenarios with --only pos, into partial.json', () => {
+    expect(parseOptions([]).only).toBeUndefined();
+    expect(parseOptions(['--only', 'pos'])).toMatchObject({ mode: 'quick', only: 'pos' });
+    expect(parseOptions(['--full', '--only', 'pos', '--no-build'])).toMatchObject({ mode: 'full', only: 'pos', build: false });
+    expect(() => parseOptions(['--only'])).toThrow(/--only takes pos/);
+    expect(() => parseOptions(['--only', 'login'])).toThrow(UsageError);
+    expect(resultsFile(parseOptions(['--only', 'pos']))).toBe('partial.json');
+    expect(resultsFile(parseOptions([]))).toBe('latest.json');
   });
 
   it('makes Luhn-valid card numbers that are none of the special test cards', () => {

@@ -54,6 +54,10 @@ export async function startTestKonpay(
     // Every injected request comes from 127.0.0.1: a file signing up a few dozen customers
     // would spend one address's hourly code budget. Throttle tests set their own.
     CODE_SENDS_PER_IP_PER_HOUR: '100000',
+    // Tests suspend, revoke and rotate terminals through their own service deps (or the
+    // ops CLI) and expect the next request to be refused: no terminal cache by default.
+    // src/pos/terminal-cache.test.ts turns it on.
+    POS_TERMINAL_CACHE_MS: '0',
     ...env,
   });
   const logs = new LogCapture();

@@ -37,49 +37,49 @@ export interface CodeRow {
 }
 
 /**
- * The code behind a digest, with whether its device and session still stand. `lock`
- * takes the code row only (FOR UPDATE OF): two tills racing on one code queue here, and
- * the second sees what the first did.
+ * The codes behind the digests (those that exist), with whether their device and session
+ * still stand. `lock` takes the code rows only (FOR UPDATE OF): two tills racing on one
+ * code queue here, and the second sees what the first did.
  */
-export async function findCode(q: Queryable, digest: Buffer, opts: { lock: boolean }): Promise<CodeRow | undefined> {
-  const res = await q.query<CodeRow>(
-    `SELECT c.id, c.user_id, c.device_id, c.expires_at, c.used_at, c.superseded_at,
+export async function findCodes(q: Queryable, digests: readonly Buffer[], opts: { lock: boolean }): Promise<(CodeRow & { code_digest: Buffer })[]> {
+  const res = await q.query<CodeRow & { code_digest: Buffer }>(
+    `SELECT c.id, c.code_digest, c.user_id, c.device_id, c.expires_at, c.used_at, c.superseded_at,
             (d.revoked_at IS NOT NULL OR s.revoked_at IS NOT NULL) AS revoked
        FROM payment_codes c
        JOIN devices d ON d.id = c.device_id
        JOIN sessions s ON s.id = c.session_id
-      WHERE c.code_digest = $1 ${opts.lock ? 'FOR UPDATE OF c' : ''}`,
-    [digest],
+      WHERE c.code_digest = ANY($1::bytea[]) ORDER BY c.id ${opts.lock ? 'FOR UPDATE OF c' : ''}`,
+    [digests],
   );
-  return res.rows[0];
+  return res.rows;
 }
 
 /**
- * Uses the code up in one statement when it can pay: not used, not superseded, not
- * expired, and its device and session still stand. Answers the row, or nothing (then
- * `findCode` says why). The UPDATE takes the row lock, so two tills racing on one code
- * queue here and the second finds it used.
+ * Uses the codes up in one statement, each that can pay: not used, not superseded, not
+ * expired, its device and session still standing. Answers the rows it used (`findCodes`
+ * says why the others could not). The UPDATE takes the row locks, so two tills racing
+ * on one code queue here and the second finds it used.
  */
-export async function useCodeIfValid(q: Queryable, digest: Buffer, now: Date): Promise<Pick<CodeRow, 'id' | 'user_id' | 'device_id'> | undefined> {
-  const res = await q.query<Pick<CodeRow, 'id' | 'user_id' | 'device_id'>>({
+export async function useCodesIfValid(q: Queryable, digests: readonly Buffer[], now: Date): Promise<(Pick<CodeRow, 'id' | 'user_id' | 'device_id'> & { code_digest: Buffer })[]> {
+  const res = await q.query<Pick<CodeRow, 'id' | 'user_id' | 'device_id'> & { code_digest: Buffer }>({
     name: 'codes.use',
-    // The row is found by its digest alone (the inner query can only use the digest's
+    // The rows are found by their digests alone (the inner query can only use the digest's
     // unique index): with the open-codes conditions beside it, a plan made when few codes
     // were open scanned the partial open-codes index instead, 26 ms a payment.
     text: `UPDATE payment_codes c SET used_at = $2
              FROM devices d, sessions s
-            WHERE c.id = (SELECT x.id FROM payment_codes x WHERE x.code_digest = $1)
+            WHERE c.id IN (SELECT x.id FROM payment_codes x WHERE x.code_digest = ANY($1::bytea[]))
               AND d.id = c.device_id AND s.id = c.session_id
               AND c.used_at IS NULL AND c.superseded_at IS NULL AND c.expires_at > $2
               AND d.revoked_at IS NULL AND s.revoked_at IS NULL
-        RETURNING c.id, c.user_id, c.device_id`,
-    values: [digest, now],
+        RETURNING c.id, c.user_id, c.device_id, c.code_digest`,
+    values: [digests, now],
   });
-  return res.rows[0];
+  return res.rows;
 }
 
 /** Gives a code back: the payment that used it was declined after all. */
-export async function releaseCode(q: Queryable, id: string): Promise<void> {
-  await q.query(`UPDATE payment_codes SET used_at = NULL WHERE id = $1`, [id]);
+export async function releaseCodes(q: Queryable, ids: readonly string[]): Promise<void> {
+  await q.query(`UPDATE payment_codes SET used_at = NULL WHERE id = ANY($1::uuid[])`, [ids]);
 }
 

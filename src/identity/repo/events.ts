@@ -35,6 +35,15 @@ export async function listPushSubscriptions(q: Queryable, userId: string): Promi
   return (await q.query<PushSubscriptionRow>(`SELECT id, endpoint, p256dh, auth FROM push_subscriptions WHERE user_id = $1`, [userId])).rows;
 }
 
+/** The subscriptions of several accounts, in one statement. */
+export async function listPushSubscriptionsOf(q: Queryable, userIds: readonly string[]): Promise<(PushSubscriptionRow & { user_id: string })[]> {
+  return (await q.query<PushSubscriptionRow & { user_id: string }>({
+    name: 'push-subscriptions.of-many',
+    text: `SELECT id, user_id, endpoint, p256dh, auth FROM push_subscriptions WHERE user_id = ANY($1::uuid[])`,
+    values: [userIds],
+  })).rows;
+}
+
 export async function upsertPushSubscription(q: Queryable, s: { id: string; userId: string; endpoint: string; p256dh: string; auth: string; now: Date }): Promise<void> {
   await q.query(
     `INSERT INTO push_subscriptions (id, user_id, endpoint, p256dh, auth, created_at) VALUES ($1, $2, $3, $4, $5, $6)

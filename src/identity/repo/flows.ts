@@ -27,6 +27,16 @@ export async function insertFlow(q: Queryable, f: { id: string; kind: FlowKind; 
   );
 }
 
+/** Several flows in one statement. */
+export async function insertFlows(q: Queryable, fs: readonly { id: string; kind: FlowKind; userId: string | null; data: Record<string, unknown>; now: Date; expiresAt: Date }[]): Promise<void> {
+  await q.query({
+    name: 'flows.insert-many',
+    text: `INSERT INTO auth_flows (id, kind, user_id, data, created_at, expires_at)
+           SELECT * FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::jsonb[], $5::timestamptz[], $6::timestamptz[])`,
+    values: [fs.map((f) => f.id), fs.map((f) => f.kind), fs.map((f) => f.userId), fs.map((f) => JSON.stringify(f.data)), fs.map((f) => f.now), fs.map((f) => f.expiresAt)],
+  });
+}
+
 /** Inserts the flow unless one with this id exists (two first requests racing); true when inserted. */
 export async function insertFlowIfAbsent(q: Queryable, f: { id: string; kind: FlowKind; userId: string | null; data: Record<string, unknown>; now: Date; expiresAt: Date }): Promise<boolean> {
   const res = await q.query(

@@ -30,6 +30,10 @@ export async function findUser(q: Queryable, id: string, opts: { lock?: boolean 
   return (await q.query<UserRow>(`SELECT ${COLUMNS} FROM users WHERE id = $1 ${opts.lock ? 'FOR UPDATE' : ''}`, [id])).rows[0];
 }
 
+export async function findUsers(q: Queryable, ids: readonly string[]): Promise<UserRow[]> {
+  return (await q.query<UserRow>({ name: 'users.find-many', text: `SELECT ${COLUMNS} FROM users WHERE id = ANY($1::uuid[])`, values: [ids] })).rows;
+}
+
 /**
  * Creates the account; answers false when the e-mail or phone was taken meanwhile
  * (a concurrent sign-up), so the caller can refuse without an exception.

@@ -11,7 +11,7 @@
  */
 import type { Queryable } from '../../db/pool.js';
 import {
-  applyDelta, findAccount, findResolution, findTransfer, insertTransfer, lockExpiredPending,
+  applyDelta, applyDeltas, findAccount, findResolution, findTransfer, insertSingleTransfers, insertTransfer, lockExpiredPending,
   type Delta, type TransferRow,
 } from './repo.js';
 
@@ -135,6 +135,38 @@ export async function createTransfer(q: Queryable, spec: TransferSpec, now: Date
     return sameFields(winner, row) ? { kind: 'exists', transfer: winner } : { kind: 'id_conflict' };
   }
   return { kind: 'created', transfer };
+}
+
+/**
+ * Posts single-phase transfers whose ids the caller made just now, in two statements
+ * whatever their number: every account's totals, summed per account (a hot account is
+ * written once per batch, not once per transfer), then the rows. For callers that hold
+ * the debit accounts locked and have checked their funds (the payment batch), so a
+ * refusal here is a bug: it throws, and the caller's transaction rolls back.
+ */
+export async function postFreshTransfers(q: Queryable, transfers: readonly NewTransfer[], now: Date): Promise<TransferRow[]> {
+  if (transfers.length === 0) return [];
+  const totals = new Map<string, Delta>();
+  const add = (id: string, d: Partial<Delta>) => {
+    const t = totals.get(id) ?? { ...ZERO };
+    totals.set(id, { ...t, debitsPosted: t.debitsPosted + (d.debitsPosted ?? 0), creditsPosted: t.creditsPosted + (d.creditsPosted ?? 0) });
+  };
+  for (const t of transfers) {
+    if (!Number.isSafeInteger(t.amount) || t.amount <= 0 || t.debitAccountId === t.creditAccountId || t.reversesId) {
+      throw new Error(`ledger: postFreshTransfers takes plain transfers of a positive amount between two accounts (${t.id})`);
+    }
+    add(t.debitAccountId, { debitsPosted: t.amount });
+    add(t.creditAccountId, { creditsPosted: t.amount });
+  }
+  const changes = [...totals.entries()].sort((x, y) => (x[0] < y[0] ? -1 : 1));
+  const changed = await applyDeltas(q, changes);
+  if (changed.length !== changes.length) throw new Error('ledger: a batch of transfers was refused (an account missing or short of funds)');
+  const rows: TransferRow[] = transfers.map((t) => ({
+    id: t.id, debit_account_id: t.debitAccountId, credit_account_id: t.creditAccountId, amount: t.amount, kind: t.kind,
+    phase: 'single', pending_id: null, expires_at: null, reverses_id: null, metadata: t.metadata ?? {}, created_at: now,
+  }));
+  if ((await insertSingleTransfers(q, rows, now)) !== rows.length) throw new Error('ledger: a fresh transfer id was taken');
+  return rows;
 }
 
 async function undo(q: Queryable, applied: readonly [string, Delta][]): Promise<void> {

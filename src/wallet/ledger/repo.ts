@@ -96,6 +96,43 @@ export async function applyDelta(q: Queryable, accountId: string, d: Delta): Pro
   return res.rowCount === 1;
 }
 
+/**
+ * Applies changes to several accounts' totals in one statement, with `applyDelta`'s
+ * no-overdraft rule; answers the ids it changed (a refused or missing account is absent).
+ */
+export async function applyDeltas(q: Queryable, changes: readonly (readonly [string, Delta])[]): Promise<string[]> {
+  const res = await q.query<{ id: string }>({
+    name: 'ledger.apply-deltas',
+    text: `UPDATE ledger_accounts a
+              SET debits_posted = a.debits_posted + d.dp, debits_pending = a.debits_pending + d.dq,
+                  credits_posted = a.credits_posted + d.cp, credits_pending = a.credits_pending + d.cq
+             FROM unnest($1::uuid[], $2::int8[], $3::int8[], $4::int8[], $5::int8[]) AS d(id, dp, dq, cp, cq)
+            WHERE a.id = d.id
+              AND (NOT a.debits_must_not_exceed_credits
+                   OR a.debits_posted + d.dp + a.debits_pending + d.dq <= a.credits_posted + d.cp)
+        RETURNING a.id`,
+    values: [
+      changes.map(([id]) => id), changes.map(([, d]) => d.debitsPosted), changes.map(([, d]) => d.debitsPending),
+      changes.map(([, d]) => d.creditsPosted), changes.map(([, d]) => d.creditsPending),
+    ],
+  });
+  return res.rows.map((r) => r.id);
+}
+
+/** Inserts new single-phase transfer rows in one statement; answers how many it inserted. */
+export async function insertSingleTransfers(q: Queryable, rows: readonly Pick<TransferRow, 'id' | 'debit_account_id' | 'credit_account_id' | 'amount' | 'kind' | 'metadata'>[], at: Date): Promise<number> {
+  const res = await q.query({
+    name: 'ledger.insert-singles',
+    text: `INSERT INTO ledger_transfers (id, debit_account_id, credit_account_id, amount, kind, phase, metadata, created_at)
+           SELECT t.id, t.debit, t.credit, t.amount, t.kind, 'single', t.metadata, $7
+             FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::int8[], $5::text[], $6::jsonb[]) AS t(id, debit, credit, amount, kind, metadata)
+           ON CONFLICT (id) DO NOTHING`,
+    values: [rows.map((r) => r.id), rows.map((r) => r.debit_account_id), rows.map((r) => r.credit_account_id), rows.map((r) => r.amount),
+      rows.map((r) => r.kind), rows.map((r) => JSON.stringify(r.metadata)), at],
+  });
+  return res.rowCount ?? 0;
+}
+
 /** Pending transfers past their expiry and not yet resolved, locked for the sweeper. */
 export async function lockExpiredPending(q: Queryable, now: Date, limit: number): Promise<TransferRow[]> {
   return (await q.query<TransferRow>(
