@@ -286,6 +286,11 @@ async function main(): Promise<number> {
     SMS_GATEWAY_URL: `http://127.0.0.1:${smsPort}/sms`, SMS_GATEWAY_TOKEN: smsToken, LOG_LEVEL: 'info',
   };
   log(`starting Konpay: node dist/main.js (NODE_ENV=production, CARDNET=off), logs in ${logs}`);
+  // Tuning: BENCH_KONPAY_ENV='PAYMENT_BATCH_LANES=4 POS_TERMINAL_CACHE_MS=5000' sets Konpay's own settings for the run.
+  for (const kv of (process.env.BENCH_KONPAY_ENV ?? '').split(' ').filter(Boolean)) {
+    const at = kv.indexOf('=');
+    if (at > 0) konpayEnv[kv.slice(0, at)] = kv.slice(at + 1);
+  }
   // For a look inside: BENCH_KONPAY_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' profiles the server alone.
   const nodeArgs = (process.env.BENCH_KONPAY_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const konpay: Child = startNode('konpay', 'dist/main.js', konpayEnv, join(logs, 'konpay.log'), nodeArgs);

@@ -15,7 +15,7 @@ import type { Outbox } from '../outbox/outbox.js';
 import { fromPublicId, newUuid, toPublicId, type PrefixedId } from '../shared/ids.js';
 import { WEBHOOK_TOPIC, type WebhookMessage } from './delivery.js';
 import { MERCHANT_EVENT_TYPES, type MerchantEventType } from './events.js';
-import { activeEndpointIds, activeEndpointsOf, insertEvent, insertEvents } from './repo.js';
+import { activeEndpointIds, insertEvent, insertEventsFindingEndpoints } from './repo.js';
 
 export interface MerchantEventInput {
   merchantId: PrefixedId<'mer'>;
@@ -55,13 +55,12 @@ export function merchantEvents(outbox: Outbox) {
     async emit(q: Queryable, e: { merchantId: string; type: MerchantEventType; data: Readonly<Record<string, unknown>>; now: Date }): Promise<void> {
       await emitMerchantEvent({ outbox }, q, { ...e, merchantId: toPublicId('mer', e.merchantId) });
     },
-    /** A batch of events (a batch of payments) in three statements whatever their number. */
+    /** A batch of events (a batch of payments) in two statements whatever their number. */
     async emitMany(q: Queryable, events: readonly { merchantId: string; type: MerchantEventType; data: Readonly<Record<string, unknown>>; now: Date }[]): Promise<void> {
       if (events.length === 0) return;
       for (const e of events) if (!MERCHANT_EVENT_TYPES.includes(e.type)) throw new Error(`emitMerchantEvent: unknown event type ${e.type}`);
       const rows = events.map((e) => ({ id: newUuid(), merchantId: e.merchantId, type: e.type, payload: e.data, at: e.now }));
-      await insertEvents(q, rows);
-      const endpoints = await activeEndpointsOf(q, [...new Set(rows.map((r) => r.merchantId))]);
+      const endpoints = await insertEventsFindingEndpoints(q, rows);
       const messages = rows.flatMap((r) => endpoints.filter((ep) => ep.merchant_id === r.merchantId).map((ep): WebhookMessage => ({ eventId: r.id, endpointId: ep.id })));
       await outbox.enqueueMany(q, WEBHOOK_TOPIC, messages);
     },

@@ -62,22 +62,21 @@ export async function insertEvent(q: Queryable, e: { id: string; merchantId: str
   );
 }
 
-/** Several events in one statement (a batch of payments). */
-export async function insertEvents(q: Queryable, events: readonly { id: string; merchantId: string; type: MerchantEventType; payload: Readonly<Record<string, unknown>>; at: Date }[]): Promise<void> {
-  await q.query({
-    name: 'webhooks.insert-events',
-    text: `INSERT INTO webhook_events (id, merchant_id, type, payload, created_at)
-           SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::jsonb[], $5::timestamptz[])`,
-    values: [events.map((e) => e.id), events.map((e) => e.merchantId), events.map((e) => e.type), events.map((e) => JSON.stringify(e.payload)), events.map((e) => e.at)],
-  });
-}
-
-/** The active endpoints of several merchants, in one statement. */
-export async function activeEndpointsOf(q: Queryable, merchantIds: readonly string[]): Promise<{ id: string; merchant_id: string }[]> {
+/**
+ * Several events in one statement (a batch of payments), which also answers the active
+ * endpoints of their merchants: the round trip that records them finds where they go.
+ */
+export async function insertEventsFindingEndpoints(
+  q: Queryable, events: readonly { id: string; merchantId: string; type: MerchantEventType; payload: Readonly<Record<string, unknown>>; at: Date }[],
+): Promise<{ id: string; merchant_id: string }[]> {
   return (await q.query<{ id: string; merchant_id: string }>({
-    name: 'webhooks.active-endpoints-of',
-    text: `SELECT id, merchant_id FROM webhook_endpoints WHERE merchant_id = ANY($1::uuid[]) AND status = 'active' ORDER BY created_at, id`,
-    values: [merchantIds],
+    name: 'webhooks.insert-events',
+    text: `WITH inserted AS (
+             INSERT INTO webhook_events (id, merchant_id, type, payload, created_at)
+             SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::jsonb[], $5::timestamptz[]))
+           SELECT id, merchant_id FROM webhook_endpoints
+            WHERE merchant_id = ANY($2::uuid[]) AND status = 'active' ORDER BY created_at, id`,
+    values: [events.map((e) => e.id), events.map((e) => e.merchantId), events.map((e) => e.type), events.map((e) => JSON.stringify(e.payload)), events.map((e) => e.at)],
   })).rows;
 }
 
