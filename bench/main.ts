@@ -35,7 +35,7 @@ import { argon2VerifyRate } from './lib/argon2-rate.js';
 import { checkPayments } from './lib/checks.js';
 import { CodeMaker } from './lib/codes.js';
 import { LoadGenerator } from './lib/loadgen.js';
-import { parseOptions, resultsFile, UsageError, type BenchOptions } from './lib/options.js';
+import { parseOptions, resultsFiles, UsageError, type BenchOptions } from './lib/options.js';
 import { runPgbench } from './lib/pgbench.js';
 import { dropDatabase, EMBEDDED_SETTINGS, openServer, recreateDatabase, serverVersion, type PgServer } from './lib/postgres.js';
 import { baseEnv, build, freePort, ROOT, startNode, waitForHttp, type Child } from './lib/processes.js';
@@ -347,10 +347,10 @@ async function main(): Promise<number> {
     },
     details: ctx.details,
   });
-  const file = join('bench', 'results', resultsFile(o));
+  const files = resultsFiles(o).map((f) => join('bench', 'results', f));
   await mkdir(join(ROOT, 'bench', 'results'), { recursive: true });
-  await writeFile(join(ROOT, file), JSON.stringify(results, null, 2) + '\n');
-  console.log(`\n${renderTable(results)}\n\nwritten: ${file}`);
+  for (const file of files) await writeFile(join(ROOT, file), JSON.stringify(results, null, 2) + '\n');
+  console.log(`\n${renderTable(results)}\n\nwritten: ${files.join(', ')}`);
   const gaps = missingFigures(results);
   if (gaps.length) console.log(`figures missing: ${gaps.join(', ')}`);
 

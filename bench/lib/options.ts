@@ -98,4 +98,5 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
 }
 
 /** Where the results go: a partial run never overwrites the committed full results. */
-export const resultsFile = (o: Pick<BenchOptions, 'only'>): string => (o.only ? 'partial.json' : 'latest.json');
+/** Where a run's results go: a whole run is `latest.json` and also `quick.json` or `full.json`, so each mode's last figures stay. */
+export const resultsFiles = (o: Pick<BenchOptions, 'only' | 'mode'>): string[] => (o.only ? ['partial.json'] : ['latest.json', `${o.mode}.json`]);

@@ -3,7 +3,7 @@
  * results file's shape and the options. The bench itself is not a test and is not run here.
  */
 import { describe, expect, it } from 'vitest';
-import { parseOptions, resultsFile, UsageError } from '../../bench/lib/options.js';
+import { parseOptions, resultsFiles, UsageError } from '../../bench/lib/options.js';
 import { parsePgbench } from '../../bench/lib/pgbench-parse.js';
 import { buildResults, missingFigures, renderTable, type Measured } from '../../bench/lib/results.js';
 import { benchCardNumber } from '../../bench/lib/seed.js';
@@ -145,8 +145,9 @@ describe('options and seed helpers', () => {
     expect(parseOptions(['--full', '--only', 'pos', '--no-build'])).toMatchObject({ mode: 'full', only: 'pos', build: false });
     expect(() => parseOptions(['--only'])).toThrow(/--only takes pos/);
     expect(() => parseOptions(['--only', 'login'])).toThrow(UsageError);
-    expect(resultsFile(parseOptions(['--only', 'pos']))).toBe('partial.json');
-    expect(resultsFile(parseOptions([]))).toBe('latest.json');
+    expect(resultsFiles(parseOptions(['--only', 'pos']))).toEqual(['partial.json']);
+    expect(resultsFiles(parseOptions([]))).toEqual(['latest.json', 'quick.json']);
+    expect(resultsFiles(parseOptions(['--full']))).toEqual(['latest.json', 'full.json']);
   });
 
   it('makes Luhn-valid card numbers that are none of the special test cards', () => {
