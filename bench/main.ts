@@ -118,25 +118,27 @@ function phaseLine(name: string, r: PhaseResult): string {
     + (r.errors ? `\n    ${JSON.stringify(r.statuses)} ${r.errorSamples.join(' | ')}` : '');
 }
 
-async function posScenario(ctx: Ctx, name: string, hot: boolean, clients: number): Promise<PosFigures> {
+async function posScenario(ctx: Ctx, name: string, hot: boolean, clients: number, ratePerSecond?: number): Promise<PosFigures> {
   const { o, load, codes } = ctx;
   await drainOutbox(ctx.pool);
   const terminals = (hot ? ctx.seeded.terminals.slice(0, 1) : ctx.seeded.terminals).map((t) => ({ keyId: t.keyId, secret: t.secret }));
   const tag = `${name}-${randomBytes(4).toString('hex')}`;
   // Warm-up: at most warmupS, with codes for a generous guess of the rate.
   const warmCodes = await codes.make(o.warmupS * 4000);
-  const warm = await load.run({ kind: 'payments', baseUrl: ctx.baseUrl, clients, terminals, codes: warmCodes, durationMs: o.warmupS * 1000, tag: `${tag}w` });
+  const paced = ratePerSecond ? { ratePerSecond } : {};
+  const warm = await load.run({ kind: 'payments', baseUrl: ctx.baseUrl, clients, terminals, codes: warmCodes, durationMs: o.warmupS * 1000, tag: `${tag}w`, ...paced });
   ctx.approved.push(...(warm.approvedIds ?? []));
   log(`  ${phaseLine(`${name} warm-up`, warm)}`);
   await freshStatistics(ctx.pool);
   // Codes for the measured phase: half as many again as the warm-up rate needs.
   const need = Math.min(3_000_000, Math.ceil(perSecond(warm) * 1.5 * o.measureS) + 2000);
   const measureCodes = await codes.make(need);
-  const r = await load.run({ kind: 'payments', baseUrl: ctx.baseUrl, clients, terminals, codes: measureCodes, durationMs: o.measureS * 1000, tag: `${tag}m` });
+  const r = await load.run({ kind: 'payments', baseUrl: ctx.baseUrl, clients, terminals, codes: measureCodes, durationMs: o.measureS * 1000, tag: `${tag}m`, ...paced });
   ctx.approved.push(...(r.approvedIds ?? []));
   log(`  ${phaseLine(name, r)}`);
   ctx.details[name] = {
-    clients, stores: terminals.length, elapsed_s: round(r.elapsedMs / 1000), completed: r.completed, approved: r.ok,
+    clients, stores: terminals.length, ...(ratePerSecond ? { scheduled_per_s: round(ratePerSecond) } : {}),
+    elapsed_s: round(r.elapsedMs / 1000), completed: r.completed, approved: r.ok,
     p90_ms: round(r.latency.p90), max_ms: round(r.latency.max), statuses: r.statuses, ran_out_of_codes: r.exhausted,
     ...(r.errorSamples.length ? { error_samples: r.errorSamples } : {}),
   };
@@ -312,7 +314,12 @@ async function main(): Promise<number> {
     uniform.push(await posScenario(ctx, clients === 8 ? 'pos_payment' : `pos_payment_${clients}`, false, clients));
     log(`pos_payment_hot_store, ${clients} clients, every payment at one store`);
     hot.push(await posScenario(ctx, clients === 8 ? 'pos_payment_hot_store' : `pos_payment_hot_store_${clients}`, true, clients));
-  }
+  }  // The latency target is at half the peak rate: requests on a fixed schedule, spread over
+  // the stores, with clients enough that none waits for a free one.
+  const peak = Math.max(...uniform.map((f) => f.payments_per_s));
+  log(`pos_payment_half_peak: ${round(peak / 2)} payments a second on a schedule (half of ${round(peak)}), 64 clients, spread over ${o.stores} stores`);
+  const halfPeak = { ...(await posScenario(ctx, 'pos_payment_half_peak', false, 64, peak / 2)), target_per_s: peak / 2 };
+
 
   // `--only pos` measured no argon2id rate and runs none of these.
   const secondary = a2

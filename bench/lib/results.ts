@@ -37,6 +37,8 @@ export interface Measured {
   primaryClients: number;
   uniform: readonly PosFigures[];
   hot: readonly PosFigures[];
+  /** Payments on a schedule at half the best uniform rate: the p99 target's conditions. */
+  halfPeak?: PosFigures & { target_per_s: number };
   /** Absent when the scenario was not run (`--only pos`). */
   card?: { topups_per_s: number; p99_ms: number; errors: number };
   login?: { logins_per_s: number; argon2_verifies_per_s: number };
@@ -77,6 +79,7 @@ export function buildResults(m: Measured) {
       pos_payment_hot_store: h,
       ...Object.fromEntries(Object.entries(uniform).filter(([k]) => k !== 'pos_payment')),
       ...Object.fromEntries(Object.entries(hot).filter(([k]) => k !== 'pos_payment_hot_store')),
+      ...(m.halfPeak ? { pos_payment_half_peak: { ...posOut(m.halfPeak), target_per_s: round(m.halfPeak.target_per_s) } } : {}),
       ...(m.card ? { card_topup: { topups_per_s: round(m.card.topups_per_s), p99_ms: round(m.card.p99_ms), errors: m.card.errors } } : {}),
       ...(m.login ? { login: { logins_per_s: round(m.login.logins_per_s), argon2_verifies_per_s: round(m.login.argon2_verifies_per_s) } } : {}),
       ...(m.history ? { history_page: { movements: m.history.movements, p99_ms: round(m.history.p99_ms) } } : {}),

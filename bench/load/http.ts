@@ -47,7 +47,15 @@ export type Outcome = { ok: true; ms: number; status: string; id?: string; extra
  * Runs `clients` loops for `durationMs`, each calling `unit(k)` with a fresh sequence
  * number until the time is up or `unit` answers `undefined` (nothing left to do).
  */
-export async function runPhase(clients: number, durationMs: number, unit: (k: number) => Promise<Outcome | undefined>): Promise<PhaseResult & { extraSeries: Record<string, number[]> }> {
+/**
+ * Runs `clients` loops of `unit` for `durationMs`. With `ratePerSecond`, requests start on
+ * a fixed schedule (request k at k/rate seconds) instead of as fast as answers come, and a
+ * request that starts late because every client was busy counts its wait in its latency
+ * (as wrk2 does), so a server that falls behind cannot hide it.
+ */
+export async function runPhase(
+  clients: number, durationMs: number, unit: (k: number) => Promise<Outcome | undefined>, ratePerSecond?: number,
+): Promise<PhaseResult & { extraSeries: Record<string, number[]> }> {
   const latencies: number[] = [];
   const statuses: Record<string, number> = {};
   const errorSamples: string[] = [];
@@ -59,14 +67,24 @@ export async function runPhase(clients: number, durationMs: number, unit: (k: nu
   let exhausted = false;
   const t0 = nowNs();
   const deadline = Date.now() + durationMs;
+  const startedMs = Date.now();
   const loop = async () => {
     while (Date.now() < deadline) {
-      const o = await unit(seq++);
+      const k = seq++;
+      let late = 0;
+      if (ratePerSecond) {
+        const due = startedMs + (k * 1000) / ratePerSecond;
+        if (due >= deadline) return;
+        const wait = due - Date.now();
+        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+        else late = -wait;
+      }
+      const o = await unit(k);
       if (!o) {
         exhausted = true;
         return;
       }
-      latencies.push(o.ms);
+      latencies.push(o.ms + late);
       statuses[o.status] = (statuses[o.status] ?? 0) + 1;
       if (o.ok) {
         ok++;

@@ -41,6 +41,6 @@ export async function runPayments(job: PaymentsJob): Promise<PhaseResult> {
       return failed(t0, err);
     }
   };
-  const { extraSeries: _, ...r } = await runPhase(job.clients, job.durationMs, unit);
+  const { extraSeries: _, ...r } = await runPhase(job.clients, job.durationMs, unit, job.ratePerSecond);
   return r;
 }

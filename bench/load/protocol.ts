@@ -17,6 +17,8 @@ export interface PaymentsJob {
   durationMs: number;
   /** Makes order ids and idempotency keys unique per phase. */
   tag: string;
+  /** Requests started per second on a fixed schedule; absent: as fast as the clients go. */
+  ratePerSecond?: number;
 }
 
 export interface LoginJob {

@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseOptions, resultsFiles, UsageError } from '../../bench/lib/options.js';
 import { parsePgbench } from '../../bench/lib/pgbench-parse.js';
+import { runPhase } from '../../bench/load/http.js';
 import { buildResults, missingFigures, renderTable, type Measured } from '../../bench/lib/results.js';
 import { benchCardNumber } from '../../bench/lib/seed.js';
 import { percentile, ratio, summarise } from '../../bench/lib/stats.js';
@@ -96,6 +97,12 @@ describe('results file', () => {
     expect(renderTable(r)).toMatch(/pos_payment_hot_store_64\s+64\s+2,100/);
   });
 
+  it('puts the half-peak run beside the payment scenarios, with the rate it was scheduled at', () => {
+    const r = buildResults({ ...measured(), halfPeak: { clients: 64, payments_per_s: 999.6, p50_ms: 4.2, p99_ms: 18.4, errors: 0, target_per_s: 1000.04 } });
+    expect(r.scenarios).toMatchObject({ pos_payment_half_peak: { clients: 64, payments_per_s: 999.6, p99_ms: 18.4, target_per_s: 1000 } });
+    expect(renderTable(r)).toMatch(/pos_payment_half_peak\s+64\s+999\.6/);
+  });
+
   it('names every figure that could not be measured', () => {
     const m = measured();
     m.history = { movements: 100_000, p99_ms: Number.NaN };
@@ -158,5 +165,30 @@ describe('options and seed helpers', () => {
       expect(profileOf(n)).toBe('challenge');
     }
     expect(new Set([0, 1, 2, 3].map(benchCardNumber)).size).toBe(4);
+  });
+});
+
+describe('paced load', () => {
+  it('starts requests on the schedule, and a request that starts late counts its wait', async () => {
+    const started: number[] = [];
+    const t0 = Date.now();
+    // One client, a request every 10 ms, each taking 40 ms: the client falls behind at once.
+    const r = await runPhase(1, 200, async () => {
+      started.push(Date.now() - t0);
+      await new Promise((done) => setTimeout(done, 40));
+      return { ok: true, ms: 40, status: '201' };
+    }, 100);
+    expect(r.completed).toBeGreaterThanOrEqual(2);
+    expect(r.completed).toBeLessThanOrEqual(20); // never more than the schedule holds
+    // The second request was due at 10 ms and could start only after the first (≥ 40 ms).
+    expect(r.latency.max).toBeGreaterThanOrEqual(40 + 25);
+  });
+
+  it('waits for each slot when the server keeps up', async () => {
+    const t0 = Date.now();
+    const r = await runPhase(2, 150, async () => ({ ok: true, ms: 1, status: '201' }), 40);
+    // 40 a second for 150 ms: slots at 0, 25, … 125 ms; unpaced, two clients would do thousands.
+    expect(r.completed).toBeLessThanOrEqual(7);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(100);
   });
 });
