@@ -17,7 +17,14 @@ import { newUuid } from '../shared/ids.js';
 import { claimKey, claimKeysHere, completeKey, completeKeys, findKeys, holdClaim, releaseKey, type KeyRef } from './repo.js';
 
 export const REPLAY_WINDOW_MS = 24 * 3_600_000;
-export const LOCK_MS = 60_000;
+/**
+ * How long a started request holds its key before a retry may take it over. Short,
+ * because fencing makes a takeover safe (a request whose claim was taken changes
+ * nothing) and because a server killed mid-request leaves its claim behind: until the
+ * lock lapses, the till's retries are told "in progress" (409). `npm run chaos` found
+ * tills giving up on refunds and cancellations behind a 60-second lock.
+ */
+export const LOCK_MS = 10_000;
 
 export interface Answer {
   status: number;

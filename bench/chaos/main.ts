@@ -1,0 +1,238 @@
+/**
+ * `npm run chaos` — a bank-style fault test (after Jepsen's bank test). Two Konpay
+ * servers as production runs them share one PostgreSQL, reached through a TCP proxy
+ * that can cut and stall connections. Concurrent clients pay, top up with cash, cancel,
+ * refund and sign in against either server, retrying with the same Idempotency-Key after
+ * errors and timeouts. Meanwhile a fault injector kills a server with SIGKILL (and starts
+ * it again), restarts PostgreSQL, cuts every database connection, and stalls them.
+ * Afterwards the faults stop, the service recovers, and `verify` holds the database to
+ * what the clients were told. Writes bench/results/chaos.json; exits 1 on any violation.
+ *
+ *   npm run chaos                 # short: 90 s of load (part of npm test)
+ *   npm run chaos -- --long       # 30 minutes, a fault every 6 s (≥ 20 of each kind)
+ *   npm run chaos -- --seconds N  # N seconds of load
+ */
+import { randomInt } from 'node:crypto';
+import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { envSchema } from '../../src/config.js';
+import { startEmbeddedPostgres, type EmbeddedPostgres } from '../../src/db/embedded.js';
+import { loadMigrations, migrate } from '../../src/db/migrate.js';
+import { createPool } from '../../src/db/pool.js';
+import { argon2Hasher } from '../../src/identity/password.js';
+import { newSecret, secretBytes } from '../../src/secrets.js';
+import { createLogger } from '../../src/shared/logger.js';
+import { CodeMaker } from '../lib/codes.js';
+import { parseOptions } from '../lib/options.js';
+import { baseEnv, build, freePort, ROOT, startNode, waitForHttp, type Child } from '../lib/processes.js';
+import { benchPassword, seed } from '../lib/seed.js';
+import { FaultProxy } from './proxy.js';
+import { verify } from './verify.js';
+import { Workload } from './workload.js';
+
+const args = process.argv.slice(2);
+const long = args.includes('--long');
+const secondsArg = args.indexOf('--seconds');
+const LOAD_S = secondsArg >= 0 ? Number(args[secondsArg + 1]) : long ? 1800 : 90;
+const FAULT_EVERY_MS = long ? 6_000 : 2_500;
+const CLIENTS = 12;
+const started = Date.now();
+const log = (line: string) => console.log(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}`);
+
+const cleanups: (() => Promise<unknown>)[] = [];
+async function cleanup() {
+  for (const fn of cleanups.reverse()) await fn().catch((err: unknown) => console.error(`cleanup: ${(err as Error).message}`));
+}
+
+/** A stock of fresh payment codes, refilled in the background; codes older than 4 minutes are dropped (they live 5). */
+class CodeStock {
+  #codes: { code: string; at: number }[] = [];
+  constructor(private readonly maker: CodeMaker) {}
+  take(): string | undefined {
+    while (this.#codes.length && Date.now() - this.#codes[0]!.at > 240_000) this.#codes.shift();
+    return this.#codes.shift()?.code;
+  }
+  get size() {
+    return this.#codes.length;
+  }
+  /** New codes replace the stock: as in the app, a new code supersedes the device's older ones. */
+  async refill(n: number): Promise<void> {
+    const at = Date.now();
+    this.#codes = (await this.maker.make(n)).map((code) => ({ code, at }));
+  }
+}
+
+async function main(): Promise<number> {
+  if (!Number.isFinite(LOAD_S) || LOAD_S <= 0) throw new Error('--seconds needs a positive number');
+  log(`konpay chaos: ${LOAD_S} s of load, ${CLIENTS} clients, a fault every ${FAULT_EVERY_MS / 1000} s`);
+  if (!args.includes('--no-build')) {
+    log('npm run build');
+    await build();
+  }
+
+  // PostgreSQL of our own, on a fixed port so it can be restarted under the proxy.
+  const dir = await mkdtemp(join(tmpdir(), 'konpay-chaos-'));
+  await chmod(dir, 0o755);
+  cleanups.push(() => rm(dir, { recursive: true, force: true }));
+  const pgPort = await freePort();
+  const pgPassword = newSecret();
+  const startPg = () => startEmbeddedPostgres({
+    dir: join(dir, 'pg'), password: pgPassword, database: 'konpay', port: pgPort, logger: createLogger({ level: 'warn', knownSecrets: [] }),
+  });
+  let pg: EmbeddedPostgres = await startPg();
+  cleanups.push(() => pg.stop());
+  const pool = createPool({ connectionString: pg.url, max: 4, applicationName: 'konpay-chaos' });
+  pool.on('error', () => {}); // idle connections die with each restart; the next query opens a new one
+  cleanups.push(() => pool.end());
+  await migrate(pool, await loadMigrations());
+
+  const secrets = { pepper: newSecret(), signing: newSecret(), encryption: newSecret() };
+  const defaults = envSchema.parse({});
+  const password = benchPassword();
+  const argon2 = { memoryKib: defaults.ARGON2_MEMORY_KIB, iterations: defaults.ARGON2_ITERATIONS, parallelism: defaults.ARGON2_PARALLELISM };
+  const o = { ...parseOptions([]), wallets: 400, movesPerWallet: 4, historyMovements: 10, stores: 6, loginUsers: 16, topupUsers: 0 };
+  const seeded = await seed(pool, o, {
+    encryptionKey: secretBytes(secrets.encryption), signingKey: secretBytes(secrets.signing),
+    passwordHash: await argon2Hasher(secretBytes(secrets.pepper), argon2).hash(password), password,
+    payableShards: defaults.MERCHANT_PAYABLE_SHARDS, feeBps: defaults.MERCHANT_FEE_BPS,
+  }, () => {});
+  log(`seeded: ${seeded.users} customers, ${seeded.terminals.length} terminals`);
+  const codes = new CodeStock(new CodeMaker(pool, secretBytes(secrets.signing), seeded.payers, defaults.PAYMENT_CODE_TTL_SECONDS));
+  await codes.refill(Math.min(20_000, LOAD_S * 40));
+
+  const dbProxy = await FaultProxy.start({ host: '127.0.0.1', port: pgPort });
+  cleanups.push(() => dbProxy.close());
+  const dbUrl = new URL(pg.url);
+  dbUrl.port = String(dbProxy.port);
+
+  const logs = join(ROOT, 'bench', 'results', 'chaos-logs');
+  await mkdir(logs, { recursive: true });
+  const ports = [await freePort(), await freePort()];
+  const servers: (Child | undefined)[] = [undefined, undefined];
+  const up = new Set<number>();
+  const startServer = async (i: number) => {
+    const base = `http://127.0.0.1:${ports[i]}`;
+    const child = startNode(`konpay-${i}`, 'dist/main.js', {
+      ...baseEnv(), NODE_ENV: 'production', HOST: '127.0.0.1', PORT: String(ports[i]), PUBLIC_URL: base, DATABASE_URL: dbUrl.toString(),
+      KONPAY_PASSWORD_PEPPER: secrets.pepper, KONPAY_SIGNING_KEY: secrets.signing, KONPAY_ENCRYPTION_KEY: secrets.encryption,
+      CARDNET: 'off', LOG_LEVEL: 'warn', LEDGER_SWEEP_MS: '2000', DATABASE_POOL_MAX: '8',
+    }, join(logs, `konpay-${i}.log`));
+    servers[i] = child;
+    await waitForHttp(child, `${base}/ready`, 60_000, join(logs, `konpay-${i}.log`));
+    up.add(i);
+  };
+  await Promise.all([0, 1].map(startServer));
+  cleanups.push(() => Promise.all(servers.map((s) => s?.stop(5_000))));
+  log('two servers ready behind the database proxy');
+
+  const since = (await pool.query<{ now: Date }>('SELECT now()')).rows[0]!.now;
+  const workload = new Workload({
+    servers: () => [...up].map((i) => `http://127.0.0.1:${ports[i]}`),
+    terminals: seeded.terminals.map((t) => ({ keyId: t.keyId, secret: t.secret, storeId: t.storeId })),
+    code: () => codes.take(),
+    logins: seeded.loginUsers, password,
+  });
+
+  const faults = { server_kills: 0, db_restarts: 0, connection_cuts: 0, other: 0 };
+  const until = Date.now() + LOAD_S * 1000;
+  const injector = (async () => {
+    let k = 0;
+    while (Date.now() < until - 5_000) {
+      await sleep(FAULT_EVERY_MS * (0.5 + Math.random()));
+      if (Date.now() >= until - 5_000) break;
+      try {
+        switch (k++ % 4) {
+          case 0: {
+            const i = randomInt(2);
+            up.delete(i);
+            servers[i]!.process.kill('SIGKILL');
+            faults.server_kills++;
+            await sleep(300 + randomInt(1500));
+            await startServer(i);
+            break;
+          }
+          case 1:
+            await pg.stop();
+            faults.db_restarts++;
+            await sleep(randomInt(1500));
+            pg = await startPg();
+            break;
+          case 2:
+            dbProxy.cut();
+            faults.connection_cuts++;
+            break;
+          case 3:
+            dbProxy.stall(500 + randomInt(3000));
+            faults.other++;
+            break;
+        }
+      } catch (err) {
+        log(`fault injector: ${(err as Error).message}`);
+      }
+    }
+  })();
+  const refiller = (async () => {
+    while (Date.now() < until) {
+      await sleep(10_000);
+      if (codes.size < 1500) await codes.refill(6000).catch(() => {}); // PostgreSQL may be down: try again later
+    }
+  })();
+  const progress = setInterval(() => {
+    const acked = workload.ops.filter((op) => op.final === 201 || op.final === 200).length;
+    log(`  ${workload.ops.length} operations, ${acked} acknowledged · faults ${JSON.stringify(faults)}`);
+  }, 15_000);
+  await workload.run(CLIENTS, until);
+  clearInterval(progress);
+  await Promise.all([injector, refiller]);
+
+  // Recovery: every server up, then let the outbox and the sweepers finish. Messages whose
+  // back-off put them past the wait are made due now, as an operator would after an incident.
+  log('load done; recovering');
+  await Promise.all([0, 1].filter((i) => !up.has(i)).map(startServer));
+  await pool.query(`UPDATE outbox SET next_attempt_at = now() WHERE status = 'pending'`).catch(() => {});
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    const { rows } = await pool.query<{ n: string }>(`SELECT count(*) AS n FROM outbox WHERE status = 'pending'`);
+    if (Number(rows[0]!.n) === 0) break;
+    await sleep(500);
+  }
+  await sleep(3_000); // a sweep of expired holds
+
+  const violations = await verify(pool, workload.ops, since);
+  const acknowledged = workload.ops.filter((op) => typeof op.final === 'number' && op.final < 300).length;
+  const result = {
+    when: new Date().toISOString(), seconds: LOAD_S, operations: workload.ops.length, acknowledged, faults, violations, ok: violations.length === 0,
+    details: {
+      by_kind: Object.fromEntries((['payment', 'cash_topup', 'cancel', 'refund', 'login'] as const).map((kind) => {
+        const ops = workload.ops.filter((op) => op.kind === kind);
+        const finals: Record<string, number> = {};
+        for (const op of ops) finals[String(op.final)] = (finals[String(op.final)] ?? 0) + 1;
+        const reasons: Record<string, number> = {};
+        for (const op of ops) if (op.reason) reasons[op.reason] = (reasons[op.reason] ?? 0) + 1;
+        return [kind, { operations: ops.length, answers: finals, refusals: reasons, retried: ops.filter((op) => op.attempts.length > 1).length }];
+      })),
+      stalls: dbProxy.stats.stalls, proxy_connections: dbProxy.stats.connections,
+      unanswered_samples: workload.ops.filter((op) => op.final === 'gave_up').slice(0, 5).map((op) => ({ kind: op.kind, attempts: op.attempts.slice(0, 30) })),
+    },
+  };
+  await writeFile(join(ROOT, 'bench', 'results', 'chaos.json'), JSON.stringify(result, null, 2) + '\n');
+  log(`${result.operations} operations, ${acknowledged} acknowledged; faults ${JSON.stringify(faults)}`);
+  log(violations.length ? `VIOLATIONS:\n  ${violations.join('\n  ')}` : 'no violations');
+  log('written: bench/results/chaos.json');
+  return violations.length ? 1 : 0;
+}
+
+main().then(
+  async (code) => {
+    await cleanup();
+    process.exit(code);
+  },
+  async (err: unknown) => {
+    console.error('chaos failed:', err);
+    await cleanup();
+    process.exit(2);
+  },
+);
+
