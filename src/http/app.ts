@@ -20,7 +20,7 @@ import type { Logger } from '../shared/logger.js';
 import { newPublicId } from '../shared/ids.js';
 import { problem } from '../shared/errors.js';
 import { httpErrors } from './errors.js';
-import { sendProblem, toProblem } from './problem.js';
+import { PROBLEM_CONTENT_TYPE, problemBody, sendProblem, toProblem } from './problem.js';
 
 export type App = FastifyInstance;
 
@@ -73,6 +73,23 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     requestIdHeader: false,
     // One line per request, written by our onResponse hook with the fields we choose.
     logController: new LogController({ requestIdLogLabel: 'requestId', disableRequestLogging: true }),
+    // Refusals made before routing (a path that does not decode, an over-long parameter)
+    // answer in the same problem format, with a request id, as every other refusal.
+    frameworkErrors: (err, req, reply) => {
+      reply.header('x-request-id', req.id);
+      const code = err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'uri_too_long' : 'bad_request';
+      return sendProblem(req, reply, problem(httpErrors, code, code === 'bad_request' ? 'The path is not valid URL encoding.' : undefined), opts.publicUrl);
+    },
+    // Node refuses a request line or headers too large before any request exists: the
+    // answer is written to the socket by hand, still as a problem document.
+    clientErrorHandler: (err, socket) => {
+      if ((err as { code?: string }).code === 'ECONNRESET' || socket.destroyed || !socket.writable) return;
+      const requestId = newPublicId('req');
+      const code = (err as { code?: string }).code === 'HPE_HEADER_OVERFLOW' ? 'headers_too_large' : 'bad_request';
+      const body = JSON.stringify(problemBody(problem(httpErrors, code), requestId, opts.publicUrl));
+      const status = code === 'headers_too_large' ? '431 Request Header Fields Too Large' : '400 Bad Request';
+      socket.end(`HTTP/1.1 ${status}\r\nContent-Type: ${PROBLEM_CONTENT_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nx-request-id: ${requestId}\r\nConnection: close\r\n\r\n${body}`);
+    },
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
     // While shutting down, new requests get 503 and in-flight ones finish.

@@ -8,6 +8,8 @@ export const httpErrors = defineErrors('http', {
   bad_request: { status: 400, title: 'Bad request' },
   unsupported_media_type: { status: 415, title: 'Unsupported content type', hint: 'Send `Content-Type: application/json`.' },
   payload_too_large: { status: 413, title: 'The request body is too large' },
+  uri_too_long: { status: 414, title: 'A part of the path is too long' },
+  headers_too_large: { status: 431, title: 'The request line or headers are too large' },
   method_not_allowed: { status: 405, title: 'Method not allowed' },
   not_acceptable: { status: 406, title: 'Not acceptable' },
   too_many_requests: { status: 429, title: 'Too many requests', hint: 'Wait for the number of seconds in `Retry-After`.' },

@@ -68,6 +68,8 @@ export function toProblem(err: unknown): { problem: ProblemError; internal: bool
   }
   const known = e?.code ? BY_FASTIFY_CODE[e.code] : undefined;
   if (known) return { problem: known, internal: false };
+  // PostgreSQL cannot store U+0000 in text (SQLSTATE 22021): a client's string, not our bug.
+  if (e?.code === '22021') return { problem: problem(httpErrors, 'bad_request', 'Text must not contain the NUL character (U+0000).'), internal: false };
   const status = typeof e?.statusCode === 'number' ? e.statusCode : 500;
   if (status >= 400 && status < 500) return { problem: problem(httpErrors, BY_STATUS[status] ?? 'bad_request'), internal: false };
   if (status === 503) return { problem: problem(httpErrors, 'service_unavailable'), internal: false };
