@@ -75,10 +75,6 @@ export async function giveCodesBack(q: Queryable, codeIds: readonly string[]): P
   if (codeIds.length) await releaseCodes(q, codeIds);
 }
 
-export function giveCodeBack(q: Queryable, codeId: string): Promise<void> {
-  return giveCodesBack(q, [codeId]);
-}
-
 /** What consuming would answer now, changing nothing (a till's "check" before asking the amount). */
 export async function peekPaymentCode(d: Keys, q: Queryable, code: string, now: Date): Promise<CodeOutcome> {
   if (!isPaymentCodeShape(code)) return { kind: 'unknown' };

@@ -14,6 +14,18 @@ export interface KeyRow {
 }
 
 /**
+ * How a claim meets an existing row ($4 now, $6 the replay window in ms, $7 the claim
+ * id): it takes over a row past the replay window, or a started one whose lock lapsed
+ * for the same request; any other row stays as it is, and the claim is not made.
+ */
+const TAKE_OVER = `ON CONFLICT (scope, key) DO UPDATE
+       SET request_digest = EXCLUDED.request_digest, state = 'started', locked_until = EXCLUDED.locked_until,
+           claim_id = EXCLUDED.claim_id, response_status = NULL, response_body = NULL, created_at = EXCLUDED.created_at
+     WHERE idempotency_keys.created_at <= $4::timestamptz - make_interval(secs => $6::float8 / 1000)
+        OR (idempotency_keys.state = 'started' AND idempotency_keys.locked_until <= $4
+            AND idempotency_keys.request_digest = EXCLUDED.request_digest)`;
+
+/**
  * Claims a key: inserts it, or takes over a row that expired (older than the replay
  * window) or whose holder abandoned it (a crash before its transaction committed).
  * Returns the row as it stands after the attempt and whether this call holds it.
@@ -24,12 +36,7 @@ export async function claimKey(
   const inserted = await q.query<KeyRow>(
     `INSERT INTO idempotency_keys (scope, key, request_digest, state, locked_until, claim_id, created_at)
      VALUES ($1, $2, $3, 'started', $4::timestamptz + make_interval(secs => $5::float8 / 1000), $7, $4)
-     ON CONFLICT (scope, key) DO UPDATE
-        SET request_digest = EXCLUDED.request_digest, state = 'started', locked_until = EXCLUDED.locked_until,
-            claim_id = EXCLUDED.claim_id, response_status = NULL, response_body = NULL, created_at = EXCLUDED.created_at
-      WHERE idempotency_keys.created_at <= $4::timestamptz - make_interval(secs => $6::float8 / 1000)
-         OR (idempotency_keys.state = 'started' AND idempotency_keys.locked_until <= $4
-             AND idempotency_keys.request_digest = EXCLUDED.request_digest)
+     ${TAKE_OVER}
      RETURNING *`,
     [k.scope, k.key, k.digest, k.now, k.lockMs, k.windowMs, k.claimId],
   );
@@ -92,12 +99,7 @@ export async function claimKeysHere(
     text: `INSERT INTO idempotency_keys (scope, key, request_digest, state, locked_until, claim_id, created_at)
            SELECT r.scope, r.key, r.digest, 'started', $4::timestamptz + make_interval(secs => $5::float8 / 1000), $7, $4
              FROM unnest($1::text[], $2::text[], $3::bytea[]) AS r(scope, key, digest) ORDER BY r.scope, r.key
-           ON CONFLICT (scope, key) DO UPDATE
-              SET request_digest = EXCLUDED.request_digest, state = 'started', locked_until = EXCLUDED.locked_until,
-                  claim_id = EXCLUDED.claim_id, response_status = NULL, response_body = NULL, created_at = EXCLUDED.created_at
-            WHERE idempotency_keys.created_at <= $4::timestamptz - make_interval(secs => $6::float8 / 1000)
-               OR (idempotency_keys.state = 'started' AND idempotency_keys.locked_until <= $4
-                   AND idempotency_keys.request_digest = EXCLUDED.request_digest)
+           ${TAKE_OVER}
            RETURNING scope, key`,
     values: [keys.map((x) => x.scope), keys.map((x) => x.key), keys.map((x) => x.digest), k.now, k.lockMs, k.windowMs, k.claimId],
   });

@@ -75,12 +75,12 @@ export class Notifier {
 
   /** Several messages of one channel, with caller-chosen ids, in one statement. */
   notifyMany(q: Queryable, channel: Channel, messages: readonly { message: Message; id: string }[]): Promise<void> {
-    return this.outbox.enqueueMany(q, topicFor(channel), messages.map((m) => ({ payload: m.message, id: m.id })), { withIds: true });
+    return this.outbox.enqueueMany(q, topicFor(channel), messages.map((m) => ({ payload: m.message, id: m.id })));
   }
 
   /** The same for several messages of one topic, in one statement. */
   laterMany<P>(q: Queryable, topic: string, payloads: readonly P[]): Promise<void> {
-    return this.outbox.enqueueMany(q, topic, payloads);
+    return this.outbox.enqueueMany(q, topic, payloads.map((payload) => ({ payload })));
   }
 }
 

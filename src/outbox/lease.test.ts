@@ -104,7 +104,7 @@ describe('a worker that dies mid-delivery', () => {
     expect(claimedByB).toMatchObject({ status: 'pending', attempts: 2 });
 
     // A wakes up while B still holds the row: its outcome, recorded under attempt 1, is ignored.
-    await markSent(db.pool, id, 1, clock.now());
+    await markSent(db.pool, [{ id, attempt: 1 }], clock.now());
     await markRetry(db.pool, id, 1, new Date(0), 'late failure');
     await markDead(db.pool, id, 1, clock.now(), 'late failure');
     expect(await row(id)).toEqual(claimedByB);
@@ -116,7 +116,7 @@ describe('a worker that dies mid-delivery', () => {
 
     // …and after B finished, too.
     clock.advance(5_000);
-    await markSent(db.pool, id, 1, clock.now());
+    await markSent(db.pool, [{ id, attempt: 1 }], clock.now());
     await markRetry(db.pool, id, 1, clock.now(), 'late failure');
     await markDead(db.pool, id, 1, clock.now(), 'late failure');
     expect(await row(id)).toEqual(sent);
@@ -143,13 +143,19 @@ describe('two workers draining one outbox', () => {
 
     const counts = new Map<string, number>();
     const payloads = new Set<number>();
-    const counting = handler(async (payload, ctx) => {
+    let deliveredByB = 0;
+    const counting = (worker: 'a' | 'b') => handler(async (payload, ctx) => {
       counts.set(ctx.id, (counts.get(ctx.id) ?? 0) + 1);
       payloads.add((payload as { n: number }).n);
+      if (worker === 'b') deliveredByB++;
+      // A holds its first round until B has delivered something: the rows A has leased
+      // must not keep B from the others (under load, or SERIALIZABLE's retry back-off,
+      // A alone could otherwise drain the table before B's first claim, proving nothing).
+      for (let waited = 0; worker === 'a' && deliveredByB === 0 && waited < 10_000; waited += 5) await sleep(5);
       await sleep(Math.random() * 2); // let the other worker interleave
     });
-    const a = newWorker(db.pool, counting, 7);
-    const b = newWorker(otherPool, counting, 7);
+    const a = newWorker(db.pool, counting('a'), 7);
+    const b = newWorker(otherPool, counting('b'), 7);
 
     /** Runs batches until no row is pending (rows the other worker holds count as pending). */
     async function drain(w: OutboxWorker): Promise<number> {

@@ -70,9 +70,9 @@ export class Outbox {
   }
 
   /** The same for several messages of one topic, in one statement (a batch of payments); ids as `enqueue`'s. */
-  async enqueueMany<P>(q: Queryable, topic: string, messages: readonly (P | { payload: P; id: string })[], opts: { withIds?: boolean } = {}): Promise<void> {
+  async enqueueMany<P>(q: Queryable, topic: string, messages: readonly { payload: P; id?: string }[]): Promise<void> {
     const { maxAttempts } = this.#retryOf(topic);
-    const rows = messages.map((m) => (opts.withIds ? (m as { payload: P; id: string }) : { id: newUuid(), payload: m as P }));
+    const rows = messages.map((m) => ({ id: m.id ?? newUuid(), payload: m.payload }));
     if (rows.length) await insertOutboxMany(q, { topic, maxAttempts, at: this.#clock.now(), messages: rows });
   }
 

@@ -52,19 +52,13 @@ export async function claimDue(q: Queryable, now: Date, leaseMs: number, limit: 
   return res.rows;
 }
 
-/** The attempt number guards against a slow worker finishing a row another worker re-claimed. */
-export async function markSent(q: Queryable, id: string, attempt: number, now: Date): Promise<void> {
-  await q.query(
-    `UPDATE outbox SET status = 'sent', payload = NULL, last_error = NULL, finished_at = $3
-      WHERE id = $1 AND attempts = $2 AND status = 'pending'`,
-    [id, attempt, now],
-  );
-}
-
-/** `markSent` for a round's delivered rows, in one statement. */
-export async function markSentMany(q: Queryable, rows: readonly { id: string; attempt: number }[], now: Date): Promise<void> {
+/**
+ * Records a round's delivered rows, in one statement. The attempt number guards against
+ * a slow worker finishing a row another worker re-claimed.
+ */
+export async function markSent(q: Queryable, rows: readonly { id: string; attempt: number }[], now: Date): Promise<void> {
   await q.query({
-    name: 'outbox.mark-sent-many',
+    name: 'outbox.mark-sent',
     text: `UPDATE outbox o SET status = 'sent', payload = NULL, last_error = NULL, finished_at = $3
              FROM unnest($1::uuid[], $2::int[]) AS r(id, attempt)
             WHERE o.id = r.id AND o.attempts = r.attempt AND o.status = 'pending'`,

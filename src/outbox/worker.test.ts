@@ -5,7 +5,7 @@ import { withTransaction } from '../db/tx.js';
 import { ManualClock } from '../shared/clock.js';
 import { fromPublicId } from '../shared/ids.js';
 import { createLogger } from '../shared/logger.js';
-import { DeliveryError, Outbox, type RetryPolicy } from './outbox.js';
+import { DeliveryError, Outbox, type RetryPolicy, type TopicHandler } from './outbox.js';
 import { OutboxWorker } from './worker.js';
 
 const RETRY: RetryPolicy = { maxAttempts: 3, baseDelayMs: 1_000, maxDelayMs: 10_000 };
@@ -29,15 +29,20 @@ beforeEach(async () => {
   clock = new ManualClock();
   calls = [];
   behaviour = () => {};
-  outbox = new Outbox([{
-    topic: 'test.msg',
+  outbox = new Outbox([testHandler('test.msg')], clock);
+});
+
+/** A handler that records each call and does what `behaviour` says. */
+function testHandler(topic: string): TopicHandler {
+  return {
+    topic,
     retry: RETRY,
     async deliver(payload, ctx) {
       calls.push(ctx);
       await behaviour(payload, ctx.attempt);
     },
-  }], clock);
-});
+  };
+}
 
 function newWorker(pollMs = 10): OutboxWorker {
   return new OutboxWorker({
@@ -282,12 +287,7 @@ describe('a topic that delivers a round at once (deliverMany)', () => {
     batches = [];
     failBatch = false;
     outbox = new Outbox([{
-      topic: 'test.many',
-      retry: RETRY,
-      async deliver(payload, ctx) {
-        calls.push(ctx);
-        await behaviour(payload, ctx.attempt);
-      },
+      ...testHandler('test.many'),
       async deliverMany(items) {
         batches.push(items.map((i) => i.ctx.id));
         if (failBatch) throw new Error('the batch failed');

@@ -9,7 +9,7 @@ import { withStatements } from '../db/tx.js';
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import { backoffMs, DeliveryError, type Outbox } from './outbox.js';
-import { claimDue, markDead, markRetry, markSentMany, type OutboxRow } from './repo.js';
+import { claimDue, markDead, markRetry, markSent, type OutboxRow } from './repo.js';
 
 export interface WorkerOptions {
   pool: pg.Pool;
@@ -76,7 +76,7 @@ export class OutboxWorker {
     }));
     // Apart from delivering: failing to record deliveries is not a failed delivery. If this
     // throws, the rows stay claimed and come back when their lease ends (at least once).
-    if (sent.length) await this.#write((c) => markSentMany(c, sent.map((r) => ({ id: r.id, attempt: r.attempts })), clock.now()));
+    if (sent.length) await this.#write((c) => markSent(c, sent.map((r) => ({ id: r.id, attempt: r.attempts })), clock.now()));
     return rows.length;
   }
 
@@ -147,6 +147,10 @@ export class OutboxWorker {
 /** The rows of each topic together, in the order claimed. */
 function byTopic(rows: readonly OutboxRow[]): OutboxRow[][] {
   const groups = new Map<string, OutboxRow[]>();
-  for (const r of rows) groups.set(r.topic, [...(groups.get(r.topic) ?? []), r]);
+  for (const r of rows) {
+    const group = groups.get(r.topic);
+    if (group) group.push(r);
+    else groups.set(r.topic, [r]);
+  }
   return [...groups.values()];
 }

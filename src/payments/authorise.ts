@@ -2,7 +2,7 @@
  * Authorising payments at the till (PAY-2, PAY-5, WAL-5), a batch at a time: the payment
  * batcher hands over the payments that arrived together and they share one transaction
  * and one round trip per step, whatever their number (DESIGN.md, Ledger). A batch of
- * one is the same code path.
+ * one is the same code path: there is no other.
  *
  * Each payment is still judged on its own, in the order the single-payment rules read:
  * store and order (one query for all), the code (one statement uses every code), the
@@ -30,7 +30,7 @@ import { postFreshTransfers, type NewTransfer } from '../wallet/ledger/ledger.js
 import type { AccountRow } from '../wallet/ledger/repo.js';
 import { checkPayment } from '../wallet/limits.js';
 import { notifyMovements } from '../wallet/notices.js';
-import { paymentsSinceMany } from '../wallet/repo.js';
+import { paymentsSince } from '../wallet/repo.js';
 import { balanceUsageOf } from '../wallet/service.js';
 import type { DeclineReason } from './declines.js';
 import type { PaymentsDeps } from './deps.js';
@@ -50,7 +50,7 @@ export interface PaymentAsk {
 }
 
 export type AuthoriseResult =
-  | { kind: 'approved'; payment: PaymentRow; storeName: string }
+  | { kind: 'approved'; payment: PaymentRow }
   | { kind: 'declined'; reason: DeclineReason };
 
 const DAY = 86_400_000;
@@ -73,11 +73,6 @@ interface Running {
   payments24h: number;
 }
 
-/** A batch of one, for callers with one payment in their own transaction. */
-export async function authorisePayment(deps: PaymentsDeps, q: Queryable, terminal: TerminalIdentity, input: AuthoriseInput): Promise<AuthoriseResult> {
-  return (await authorisePayments(deps, q, [{ terminal, input }]))[0]!;
-}
-
 /** Runs inside the caller's transaction; answers one result per ask, in order. */
 export async function authorisePayments(deps: PaymentsDeps, q: Queryable, asks: readonly PaymentAsk[]): Promise<AuthoriseResult[]> {
   const now = deps.clock.now();
@@ -91,7 +86,7 @@ export async function authorisePayments(deps: PaymentsDeps, q: Queryable, asks: 
   await record(deps, q, items, wallets, now);
 
   return items.map((it): AuthoriseResult => (it.payment
-    ? { kind: 'approved', payment: it.payment, storeName: it.pre!.store_name }
+    ? { kind: 'approved', payment: it.payment }
     : { kind: 'declined', reason: it.decline! }));
 }
 
@@ -137,7 +132,7 @@ async function lockWallets(q: Queryable, items: Item[], now: Date): Promise<Map<
   const userIds = [...new Set(items.map((it) => it.code!.userId))];
   if (userIds.length === 0) return new Map();
   const locked = await lockPayers(q, userIds);
-  const usage = await paymentsSinceMany(q, [...locked.values()].map((l) => l.wallet.id), new Date(now.getTime() - DAY));
+  const usage = await paymentsSince(q, [...locked.values()].map((l) => l.wallet.id), new Date(now.getTime() - DAY));
   return new Map([...locked].map(([userId, { payer, wallet }]) => [userId, {
     payer, wallet, available: availableOf(wallet), balance: balanceOf(wallet), payments24h: usage.get(wallet.id) ?? 0,
   }]));

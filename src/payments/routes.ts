@@ -23,7 +23,7 @@ const TAGS = ['pos'];
 const params = z.object({ paymentId: z.string().max(40).describe('`pay_…`') });
 const idempotencyHeader = z.object({ 'idempotency-key': z.string().max(255).optional().describe('Required. Unique per operation at this terminal; reuse it only to retry') }).loose();
 
-export function paymentRoutes(deps: PaymentsDeps, idempotency: Idempotency, batch: BatcherOptions = { maxBatch: 64, lanes: 2 }): FastifyPluginAsyncZod {
+export function paymentRoutes(deps: PaymentsDeps, idempotency: Idempotency, batch: BatcherOptions): FastifyPluginAsyncZod {
   const view = async (q: Pick<PoolClient, 'query'>, p: PaymentRow) => paymentView(p, await listRefunds(q, p.id));
   const refusal = (err: ProblemError, reqId: string): Answer => ({ status: err.status, body: problemBody(err, reqId, deps.publicUrl) });
   const idOf = (raw: string) => fromPublicId('pay', raw);

@@ -30,24 +30,10 @@ export async function usageSince(q: Queryable, walletId: string, since24h: Date,
   return res.rows[0]!;
 }
 
-/**
- * Payments out of the wallet since `since`: all a payment's limit check needs, read over
- * the wallet's own (debit account, time) index for the 24 h window only.
- */
-export async function paymentsSince(q: Queryable, walletId: string, since: Date): Promise<number> {
-  const res = await q.query<{ total: number }>({
-    name: 'wallet.payments-since',
-    text: `SELECT coalesce(sum(amount), 0)::int8 AS total FROM ledger_transfers
-            WHERE debit_account_id = $1 AND created_at > $2 AND kind = 'payment' AND phase = 'single'`,
-    values: [walletId, since],
-  });
-  return res.rows[0]!.total;
-}
-
-/** `paymentsSince` for several wallets in one statement; a wallet without payments is absent. */
-export async function paymentsSinceMany(q: Queryable, walletIds: readonly string[], since: Date): Promise<Map<string, number>> {
+/** Payments out of each wallet since `since`, in one statement; a wallet without payments is absent. */
+export async function paymentsSince(q: Queryable, walletIds: readonly string[], since: Date): Promise<Map<string, number>> {
   const res = await q.query<{ id: string; total: number }>({
-    name: 'wallet.payments-since-many',
+    name: 'wallet.payments-since',
     text: `SELECT debit_account_id AS id, sum(amount)::int8 AS total FROM ledger_transfers
             WHERE debit_account_id = ANY($1::uuid[]) AND created_at > $2 AND kind = 'payment' AND phase = 'single'
             GROUP BY debit_account_id`,

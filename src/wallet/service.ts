@@ -3,7 +3,7 @@ import type { Queryable } from '../db/pool.js';
 import { availableOf, balanceOf, walletCode } from './ledger/accounts.js';
 import { findAccountByCode, type AccountRow } from './ledger/repo.js';
 import { remaining, type Limits, type Usage } from './limits.js';
-import { paymentsSince, usageSince } from './repo.js';
+import { usageSince } from './repo.js';
 
 const DAY = 86_400_000;
 
@@ -23,11 +23,6 @@ export async function usageOf(q: Queryable, wallet: AccountRow | undefined, now:
 /** The balance side of usage, from the (locked) wallet row alone: cash top-ups need no more. */
 export function balanceUsageOf(wallet: AccountRow): Usage {
   return { balance: balanceOf(wallet), incoming: balanceOf(wallet) + wallet.credits_pending, cardTopups24h: 0, cardTopups30d: 0, payments24h: 0 };
-}
-
-/** What a payment's limits need: the balance side and the payments of the last 24 h. */
-export async function paymentUsageOf(q: Queryable, wallet: AccountRow, now: Date): Promise<Usage> {
-  return { ...balanceUsageOf(wallet), payments24h: await paymentsSince(q, wallet.id, new Date(now.getTime() - DAY)) };
 }
 
 export interface WalletView {

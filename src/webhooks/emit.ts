@@ -61,7 +61,7 @@ export function merchantEvents(outbox: Outbox) {
       for (const e of events) if (!MERCHANT_EVENT_TYPES.includes(e.type)) throw new Error(`emitMerchantEvent: unknown event type ${e.type}`);
       const rows = events.map((e) => ({ id: newUuid(), merchantId: e.merchantId, type: e.type, payload: e.data, at: e.now }));
       const endpoints = await insertEventsFindingEndpoints(q, rows);
-      const messages = rows.flatMap((r) => endpoints.filter((ep) => ep.merchant_id === r.merchantId).map((ep): WebhookMessage => ({ eventId: r.id, endpointId: ep.id })));
+      const messages = rows.flatMap((r) => endpoints.filter((ep) => ep.merchant_id === r.merchantId).map((ep) => ({ payload: { eventId: r.id, endpointId: ep.id } satisfies WebhookMessage })));
       await outbox.enqueueMany(q, WEBHOOK_TOPIC, messages);
     },
   };
