@@ -40,7 +40,7 @@ export function notifyHandlers(opts: NotifyHandlerOptions): TopicHandler<Message
     retry: RETRY[channel],
     async deliver(message, ctx) {
       const sender = opts.senders[channel] as Sender<Message> | undefined;
-      if (sender) await sender.send(message);
+      if (sender) await sender.send(message, { id: ctx.id });
       else if (!opts.devOutbox) opts.logger.warn({ channel }, 'no sender configured for channel; message dropped');
       if (opts.devOutbox) await copyToDevOutbox(opts.devOutbox, message, ctx.id, sender?.name ?? 'dev-outbox');
     },

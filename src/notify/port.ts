@@ -39,5 +39,6 @@ export type Channel = Message['channel'];
 /** One provider for one channel. Throws DeliveryError (permanent or not) on failure. */
 export interface Sender<M extends Message> {
   readonly name: string;
-  send(message: M): Promise<void>;
+  /** `id` is the outbox message's: the same on every retry of one message. */
+  send(message: M, meta?: { id: string }): Promise<void>;
 }

@@ -156,6 +156,19 @@ describe('smtpSender', () => {
     expect(decodeBody(msg).trimEnd()).toBe('Your sign-in code is 123456.\nIt expires in 10 minutes.');
   });
 
+  it('gives every send of one outbox message the same Message-ID, and other messages other ids', async () => {
+    const text = { channel: 'email' as const, to: 'hanako@example.jp', subject: 'Payment', text: 'Paid ¥500.' };
+    await sender.send(text, { id: '0b6f7c52-2d1e-4c8a-9a55-3f1f6a0d2e11' });
+    await sender.send(text, { id: '0b6f7c52-2d1e-4c8a-9a55-3f1f6a0d2e11' });
+    await sender.send(text, { id: '5d0e6b1a-7f44-4b0e-8d3b-2a9c1e7f6b20' });
+    const ids = received.map((r) => parsePart(r.raw).headers.get('message-id'));
+    expect(ids).toEqual([
+      '<0b6f7c52-2d1e-4c8a-9a55-3f1f6a0d2e11@konpay.test>',
+      '<0b6f7c52-2d1e-4c8a-9a55-3f1f6a0d2e11@konpay.test>',
+      '<5d0e6b1a-7f44-4b0e-8d3b-2a9c1e7f6b20@konpay.test>',
+    ]);
+  });
+
   it('carries a Japanese subject and body intact', async () => {
     const subject = 'Konpay: チャージが完了しました（¥3,000）';
     const text = '山田様\nコンビニでのチャージ ¥3,000 を受け付けました。\n残高: ¥12,345';
