@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, latestCode } from '../../test/harness/customer.js';
 import type { TestKonpay } from '../../test/harness/konpay.js';
 import {
-  addCard, CARDS, customer, getTopup, ledgerBalanced, passChallenge, requestTopup, startWalletKonpay, walletOf,
+  addCard, CARDS, customer, getTopup, ledgerBalanced, NETWORK_TIMEOUT_MS, passChallenge, requestTopup, startWalletKonpay, TIMEOUT_CARD_DELAY_MS, walletOf,
 } from '../../test/harness/wallet.js';
 import { freezeUser, setRestrictedUntil } from '../identity/repo/users.js';
 import { ManualClock } from '../shared/clock.js';
@@ -115,7 +115,7 @@ describe('attack: the network-timeout card never causes a double charge', () => 
     expect(await getTopup(t, c, created.id)).toMatchObject({ status: 'processing' });
     expect(await walletOf(t, c)).toMatchObject({ balance: 0, pendingIn: 8000 });
 
-    await new Promise((r) => setTimeout(r, 1300)); // the network's held answer lands, unheard
+    await new Promise((r) => setTimeout(r, TIMEOUT_CARD_DELAY_MS - NETWORK_TIMEOUT_MS + 300)); // the network's held answer lands, unheard
     expect((await t.konpay.reconciler.runOnce()).checked).toBe(0); // not due yet
     clock.advance(16_000);
     expect((await t.konpay.reconciler.runOnce()).checked).toBe(1);

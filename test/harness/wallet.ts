@@ -34,12 +34,23 @@ export function uniqueCard(): string {
 }
 
 /**
+ * How long Konpay waits for the card network in wallet tests, and how long the network
+ * holds the timeout card's answer. The wait must outlast any ordinary answer on a loaded
+ * CI machine (300 ms did not: a property test saw ordinary calls time out while other
+ * suites ran), and the held answer must outlast the wait.
+ */
+export const NETWORK_TIMEOUT_MS = 2_000;
+export const TIMEOUT_CARD_DELAY_MS = 3_000;
+
+/**
  * A test server with the card network in-process, background jobs off (tests run the
  * outbox, the reconciler and the network's timer themselves), and a network timeout
  * short enough that the timeout card's held answer counts as lost.
  */
 export function startWalletKonpay(env: Record<string, string> = {}, opts: Omit<StartOptions, 'logDestination'> = {}): Promise<TestKonpay> {
-  return startTestKonpay({ CARD_NETWORK_TIMEOUT_MS: '300', CARDNET_TIMEOUT_DELAY_MS: '1200', ...env }, { worker: false, ...opts });
+  return startTestKonpay({
+    CARD_NETWORK_TIMEOUT_MS: String(NETWORK_TIMEOUT_MS), CARDNET_TIMEOUT_DELAY_MS: String(TIMEOUT_CARD_DELAY_MS), ...env,
+  }, { worker: false, ...opts });
 }
 
 export interface Holder extends SignedUp {
