@@ -303,6 +303,13 @@ async function main(): Promise<number> {
   return violations.length ? 1 : 0;
 }
 
+// Anything unexpected in this harness ends the run as a failure, without leaving servers,
+// the simulator or PostgreSQL running behind it.
+process.on('uncaughtException', (err) => {
+  console.error('chaos harness failed:', err);
+  void cleanup().finally(() => process.exit(2));
+});
+
 function countBy<T>(items: readonly T[], key: (item: T) => string): Record<string, number> {
   const out: Record<string, number> = {};
   for (const item of items) out[key(item)] = (out[key(item)] ?? 0) + 1;

@@ -42,6 +42,8 @@ export class SmtpSink {
   }
 
   async listen(): Promise<string> {
+    // A Konpay server killed mid-mail resets its connection; that is the run's business, not a crash of ours.
+    this.#server.on('error', () => {});
     await new Promise<void>((resolve) => this.#server.listen(0, '127.0.0.1', resolve));
     return `smtp://127.0.0.1:${(this.#server.server.address() as AddressInfo).port}`;
   }
