@@ -19,6 +19,22 @@
  * `--only pos` is the quick iteration on the payment path: steps 1–3 without the argon2id
  * rate, the four payment scenarios and the checks, written to bench/results/partial.json
  * (not committed) so the full results in latest.json stay as they were.
+ *
+ * `--soak [--soak-minutes N]` (quick size; N defaults to 10) asks whether the service
+ * holds up: steps 1–4 without the argon2id rate (pgbench stays, as the machine's
+ * yardstick in soak.json), then
+ *  - the peak: the 64-client payment phase over every store (warm-up, ANALYZE, 20 s);
+ *  - half of that rate on a fixed schedule (wrk2-style: late starts count), 64 clients,
+ *    for a warm-up minute (reported, not judged), ANALYZE, then N minutes in one go. The
+ *    load generator reports every 10 s; each report samples Konpay's VmRSS (the node
+ *    process itself, checked), the load generator's, and PostgreSQL's PSS summed over
+ *    its processes. Codes are made as the run goes, about a minute ahead, since each
+ *    lives five minutes and pays once; the wallets' balances and the 24-hour limit are
+ *    checked first to cover the worst case, so no payment is declined for funds;
+ *  - the payment checks, and the verdict: no errors, nothing missing or doubled, and
+ *    Konpay's mean RSS over the last minute within 10 % of its mean over the first minute
+ *    after the warm-up (the least-squares slope in MB/min is reported beside it).
+ * Results to bench/results/soak.json (committed) and a table; exits 1 when not ok.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -42,7 +58,9 @@ import { baseEnv, build, freePort, ROOT, startNode, waitForHttp, type Child } fr
 import { buildResults, missingFigures, renderTable, type Measured, type PosFigures } from './lib/results.js';
 import { benchPassword, seed, type Seeded } from './lib/seed.js';
 import { round } from './lib/stats.js';
-import type { PhaseResult } from './load/protocol.js';
+import { assertNodeRunning, postgresPssMb, postmasterOf, rssMb } from './lib/memory.js';
+import { buildSoak, CODES_HELD, codesToMake, renderSoak, soakBudgetProblem, type SoakSample } from './lib/soak.js';
+import { PAYMENT_AMOUNT_YEN, type IntervalStats, type PhaseResult } from './load/protocol.js';
 
 const DB = 'konpay_bench';
 const started = Date.now();
@@ -196,6 +214,137 @@ async function cardScenario(ctx: Ctx, sim: { url: string }) {
   return r;
 }
 
+/** The soak samples every 10 s, at 64 clients; its first minute is a warm-up, reported and not judged. */
+const SOAK_INTERVAL_MS = 10_000;
+const SOAK_WARMUP_MS = 60_000;
+const SOAK_CLIENTS = 64;
+
+/** The processes whose memory the soak samples, and the samples so far. */
+interface SoakWatch {
+  konpayPid: number;
+  loadPid: number;
+  /** Undefined when PostgreSQL is not a process of this machine. */
+  postmaster?: number;
+  t0: number;
+  samples: SoakSample[];
+}
+
+function soakSample(w: SoakWatch, phase: SoakSample['phase'], s: IntervalStats): SoakSample {
+  return {
+    t_s: Math.round((Date.now() - w.t0) / 1000), phase,
+    per_s: round(s.ms > 0 ? s.ok / (s.ms / 1000) : 0), p50_ms: round(s.latency.p50), p99_ms: round(s.latency.p99), errors: s.errors,
+    konpay_rss_mb: round(rssMb(w.konpayPid)), load_rss_mb: round(rssMb(w.loadPid)),
+    postgres_pss_mb: w.postmaster === undefined ? null : round(postgresPssMb(w.postmaster)),
+  };
+}
+
+const sampleLine = (s: SoakSample) =>
+  `  ${s.phase === 'warmup' ? 'warm-up' : 'soak'} ${String(s.t_s).padStart(6)} s: ${s.per_s}/s · p50 ${s.p50_ms} ms · p99 ${s.p99_ms} ms · errors ${s.errors}`
+  + ` · RSS Konpay ${s.konpay_rss_mb} MB, load generator ${s.load_rss_mb} MB${s.postgres_pss_mb === null ? '' : ` · PostgreSQL PSS ${s.postgres_pss_mb} MB`}`;
+
+/**
+ * One paced stretch of the soak (its warm-up minute, or the soak itself) over every
+ * store, sampled at each interval report. Codes are made as it goes (CODES_HELD): a code
+ * lives five minutes and pays once, so a soak cannot have them all made beforehand.
+ */
+async function soakStretch(ctx: Ctx, w: SoakWatch, phase: SoakSample['phase'], rate: number, durationMs: number): Promise<PhaseResult> {
+  const codes = await ctx.codes.make(Math.ceil(rate * CODES_HELD.startS));
+  let held = codes.length; // given to the load generator and not answered yet
+  let making: Promise<void> | undefined;
+  // Thrown after the stretch: thrown in the report handler, it would end the bench without its cleanup.
+  let failure: unknown;
+  const terminals = ctx.seeded.terminals.map((t) => ({ keyId: t.keyId, secret: t.secret }));
+  const stream = ctx.load.stream({
+    kind: 'payments', baseUrl: ctx.baseUrl, clients: SOAK_CLIENTS, terminals, codes, durationMs,
+    tag: `soak-${phase}-${randomBytes(4).toString('hex')}`, ratePerSecond: rate, intervalMs: SOAK_INTERVAL_MS,
+  }, (s) => {
+    held -= s.completed;
+    try {
+      const sample = soakSample(w, phase, s);
+      w.samples.push(sample);
+      log(sampleLine(sample));
+    } catch (err) {
+      failure ??= err;
+    }
+    const n = codesToMake(held - SOAK_CLIENTS, rate); // the requests in flight hold codes too
+    if (n === 0 || making) return;
+    making = ctx.codes.make(n).then(
+      (more) => {
+        held += more.length;
+        stream.moreCodes(more);
+      },
+      (err: unknown) => {
+        failure ??= err;
+      },
+    ).finally(() => (making = undefined));
+  });
+  const r = await stream.done;
+  await making;
+  if (failure) throw failure;
+  for (const id of r.approvedIds ?? []) ctx.approved.push(id); // a spread of 100,000s of ids would overflow the stack
+  log(`  ${phaseLine(phase === 'warmup' ? 'soak warm-up' : 'soak', r)}`);
+  return r;
+}
+
+/**
+ * A decline for funds or for the 24-hour limit would count as an error: the soak checks
+ * first that the payers' smallest balance covers its worst case (soakBudgetProblem).
+ */
+async function assertAffordable(ctx: Ctx, rate: number, minutes: number, limit24h: number): Promise<void> {
+  const { first, count } = ctx.seeded.payers;
+  const { rows } = await ctx.pool.query<{ n: string }>(
+    `SELECT min(a.credits_posted - a.debits_posted - a.debits_pending) AS n
+       FROM bench.wallets w JOIN ledger_accounts a ON a.id = w.wallet_id WHERE w.i >= $1 AND w.i < $2`,
+    [first, first + count],
+  );
+  const problem = soakBudgetProblem({
+    codesMade: ctx.codes.made, ratePerSecond: rate, seconds: SOAK_WARMUP_MS / 1000 + minutes * 60, payers: count,
+    minBalance: Number(rows[0]!.n), limit24h, maxAmount: PAYMENT_AMOUNT_YEN.max,
+  });
+  if (problem) throw new Error(`soak: ${problem}`);
+}
+
+interface SoakInputs {
+  konpay: Child;
+  minutes: number;
+  since: Date;
+  limit24h: number;
+  run: Record<string, unknown>;
+}
+
+/** `--soak` after the setup: the peak, the soak, the checks and soak.json. Returns the exit code. */
+async function soakRun(ctx: Ctx, x: SoakInputs): Promise<number> {
+  log(`peak: pos_payment_64, ${SOAK_CLIENTS} clients, payments spread over ${ctx.o.stores} stores`);
+  const peak = await posScenario(ctx, 'pos_payment_64', false, SOAK_CLIENTS);
+  const rate = peak.payments_per_s / 2;
+  await assertAffordable(ctx, rate, x.minutes, x.limit24h);
+  await drainOutbox(ctx.pool);
+  const w: SoakWatch = { konpayPid: x.konpay.process.pid!, loadPid: ctx.load.child.process.pid!, postmaster: await postmasterOf(ctx.pool), t0: Date.now(), samples: [] };
+  assertNodeRunning(w.konpayPid, 'dist/main.js');
+  assertNodeRunning(w.loadPid, join('bench', 'load', 'main.ts'));
+  log(`soak: ${round(rate)} payments a second on a schedule (half of ${round(peak.payments_per_s)}), ${SOAK_CLIENTS} clients, a warm-up minute then ${x.minutes} min;`
+    + ` memory of Konpay (pid ${w.konpayPid}), the load generator (pid ${w.loadPid}) and ${w.postmaster ? `PostgreSQL (postmaster ${w.postmaster})` : 'not PostgreSQL (not on this machine)'} every ${SOAK_INTERVAL_MS / 1000} s`);
+  const warmup = await soakStretch(ctx, w, 'warmup', rate, SOAK_WARMUP_MS);
+  await freshStatistics(ctx.pool);
+  const soak = await soakStretch(ctx, w, 'soak', rate, x.minutes * 60_000);
+  await ctx.load.child.stop();
+  log('load generator stopped; stopping Konpay (SIGTERM)');
+  await x.konpay.stop();
+
+  log(`checks: ${ctx.approved.length.toLocaleString('en-US')} approved payments against payments and the ledger`);
+  const checks = await checkPayments(ctx.pool, ctx.approved, x.since);
+  const results = buildSoak({
+    when: new Date(), minutes: x.minutes, peakRate: peak.payments_per_s, rateScheduled: rate, warmup, soak, checks,
+    samples: w.samples, sampleIntervalS: SOAK_INTERVAL_MS / 1000,
+    run: { ...x.run, clients: SOAK_CLIENTS, sample_interval_s: SOAK_INTERVAL_MS / 1000, warmup_s: SOAK_WARMUP_MS / 1000, payment_codes_made: ctx.codes.made, peak_phase: ctx.details.pos_payment_64 },
+  });
+  const file = join('bench', 'results', resultsFiles(ctx.o)[0]!);
+  await mkdir(join(ROOT, 'bench', 'results'), { recursive: true });
+  await writeFile(join(ROOT, file), JSON.stringify(results, null, 2) + '\n');
+  console.log(`\n${renderSoak(results)}\n\nwritten: ${file}`);
+  return results.ok ? 0 : 1;
+}
+
 /** What the secondary scenarios need beyond the context: the password, the argon2id figures, where the simulator goes. */
 interface SecondaryInputs {
   password: string;
@@ -233,9 +382,14 @@ async function secondaryScenarios(ctx: Ctx, x: SecondaryInputs): Promise<Require
   };
 }
 
+async function keepOrRemoveLogs(o: BenchOptions, logs: string): Promise<void> {
+  if (o.keepDb) log(`logs kept in ${logs}`);
+  else await rm(logs, { recursive: true, force: true });
+}
+
 async function main(): Promise<number> {
   const o = parseOptions(process.argv.slice(2));
-  log(`konpay bench (${o.mode}${o.only ? `, only ${o.only}` : ''}): ${o.wallets.toLocaleString('en-US')} wallets, ${o.stores} stores, phases ${o.warmupS} s warm-up + ${o.measureS} s`);
+  log(`konpay bench (${o.mode}${o.only ? `, only ${o.only}` : ''}${o.soak ? `, soak ${o.soak.minutes} min` : ''}): ${o.wallets.toLocaleString('en-US')} wallets, ${o.stores} stores, phases ${o.warmupS} s warm-up + ${o.measureS} s`);
   const defaults = envSchema.parse({});
   const argon2 = { memoryKib: defaults.ARGON2_MEMORY_KIB, iterations: defaults.ARGON2_ITERATIONS, parallelism: defaults.ARGON2_PARALLELISM };
 
@@ -274,7 +428,7 @@ async function main(): Promise<number> {
   log(`  pgbench TPC-B: ${round(pgbench.report.tps)} tps (latency ${pgbench.report.latencyMs} ms, ${pgbench.report.failed ?? 0} failed)`);
 
   // Only the login scenario is compared with it; measured before Konpay starts, on idle cores.
-  const a2 = o.only ? undefined : await argon2VerifyRate(secretBytes(secrets.pepper), argon2, password, passwordHash, o.argon2S);
+  const a2 = o.only || o.soak ? undefined : await argon2VerifyRate(secretBytes(secrets.pepper), argon2, password, passwordHash, o.argon2S);
   if (a2) log(`  argon2id verify in-process (m=${argon2.memoryKib} KiB, t=${argon2.iterations}, p=${argon2.parallelism}, ${a2.threads} threads): ${round(a2.perSecond)}/s`);
 
   const logs = await mkdtemp(join(tmpdir(), 'konpay-bench-logs-'));
@@ -307,6 +461,18 @@ async function main(): Promise<number> {
     o, pool, load, baseUrl, seeded, approved: [], details: {},
     codes: new CodeMaker(pool, signingKey, seeded.payers, defaults.PAYMENT_CODE_TTL_SECONDS),
   };
+  if (o.soak) {
+    const code = await soakRun(ctx, {
+      konpay, minutes: o.soak.minutes, since, limit24h: defaults.LIMIT_PAYMENT_24H_YEN,
+      run: {
+        wallets: seeded.users, stores: o.stores, seed_s: round(seedSeconds), machine: { cpus: cpus().length, memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10 },
+        postgres: { version: pgVersion, ...(server.embedded ? { embedded: true, settings: EMBEDDED_SETTINGS } : { embedded: false }) },
+        pgbench_tps: round(pgbench.report.tps), node: process.version,
+      },
+    });
+    await keepOrRemoveLogs(o, logs);
+    return code;
+  }
   const uniform: PosFigures[] = [];
   const hot: PosFigures[] = [];
   for (const clients of o.posClients) {
@@ -361,8 +527,7 @@ async function main(): Promise<number> {
   const gaps = missingFigures(results);
   if (gaps.length) console.log(`figures missing: ${gaps.join(', ')}`);
 
-  if (o.keepDb) log(`logs kept in ${logs}`);
-  else await rm(logs, { recursive: true, force: true });
+  await keepOrRemoveLogs(o, logs);
   const bad = checks.missing > 0 || checks.duplicated > 0;
   if (bad) console.error(`CHECK FAILED: ${checks.missing} missing, ${checks.duplicated} duplicated payments`);
   return bad ? 1 : 0;

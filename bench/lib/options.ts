@@ -1,6 +1,7 @@
 /**
- * What a bench run does: `npm run bench` (quick) or `npm run bench -- --full`. Pure, so
- * the vitest test can check the presets and the argument parser.
+ * What a bench run does: `npm run bench` (quick), `npm run bench -- --full` or
+ * `npm run bench -- --soak`. Pure, so the vitest test can check the presets and the
+ * argument parser.
  */
 
 export interface BenchOptions {
@@ -42,6 +43,12 @@ export interface BenchOptions {
    * overwrites the committed full results. Unset: everything, to latest.json.
    */
   only?: 'pos';
+  /**
+   * `--soak`: after the 64-client payment phase that finds the peak, paced payments at
+   * half of it for `minutes` (after a warm-up minute), watching memory; written to
+   * soak.json. Quick size only, and nothing else is measured.
+   */
+  soak?: { minutes: number };
 }
 
 const QUICK: BenchOptions = {
@@ -62,6 +69,10 @@ export const USAGE = `usage: npm run bench [-- options]
   --keep-db              leave the konpay_bench database (and the processes' logs) in place afterwards
   --only pos             seeding, pgbench and the four payment scenarios only (no login, history,
                          card top-up or argon2 rate); results to bench/results/partial.json
+  --soak                 soak: the peak rate at 64 clients, then half of it on a schedule for
+                         10 minutes after a warm-up minute, sampling memory every 10 s;
+                         results to bench/results/soak.json (quick size only)
+  --soak-minutes N       minutes of the soak after its warm-up minute (default 10; with --soak)
   DATABASE_URL=postgres://…  use that server (the bench makes and drops its own databases there);
                          unset: an embedded PostgreSQL in a temporary folder`;
 
@@ -76,6 +87,7 @@ function positiveInt(flag: string, value: string | undefined): number {
 export function parseOptions(argv: readonly string[]): BenchOptions {
   const full = argv.includes('--full');
   const o: BenchOptions = { ...(full ? FULL : QUICK) };
+  let soakMinutes: number | undefined;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     switch (a) {
@@ -89,14 +101,26 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
         if (argv[++i] !== 'pos') throw new UsageError(`--only takes pos (the payment scenarios)\n${USAGE}`);
         o.only = 'pos';
         break;
+      case '--soak': o.soak = { minutes: 10 }; break;
+      case '--soak-minutes': soakMinutes = positiveInt(a, argv[++i]); break;
       case '--help': case '-h': throw new UsageError(USAGE);
       default: throw new UsageError(`unknown option ${a}\n${USAGE}`);
     }
   }
   if (o.wallets < o.loginUsers + o.topupUsers + 1000) throw new UsageError(`--wallets must be at least ${o.loginUsers + o.topupUsers + 1000}`);
+  if (soakMinutes !== undefined) {
+    if (!o.soak) throw new UsageError('--soak-minutes goes with --soak');
+    o.soak.minutes = soakMinutes;
+  }
+  // The soak is defined at the quick size, and its figures must not mix with a bench run's.
+  if (o.soak && (full || o.only)) throw new UsageError('--soak runs at the quick size on its own: not with --full or --only');
   return o;
 }
 
-/** Where the results go: a partial run never overwrites the committed full results. */
-/** Where a run's results go: a whole run is `latest.json` and also `quick.json` or `full.json`, so each mode's last figures stay. */
-export const resultsFiles = (o: Pick<BenchOptions, 'only' | 'mode'>): string[] => (o.only ? ['partial.json'] : ['latest.json', `${o.mode}.json`]);
+/**
+ * Where a run's results go: a whole run is `latest.json` and also `quick.json` or
+ * `full.json`, so each mode's last figures stay; a partial run (`partial.json`) and a
+ * soak (`soak.json`) never overwrite them.
+ */
+export const resultsFiles = (o: Pick<BenchOptions, 'only' | 'mode' | 'soak'>): string[] =>
+  o.soak ? ['soak.json'] : o.only ? ['partial.json'] : ['latest.json', `${o.mode}.json`];

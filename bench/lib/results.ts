@@ -111,9 +111,10 @@ export function missingFigures(r: Results): string[] {
   return out;
 }
 
-const fmt = (n: unknown) => (typeof n === 'number' ? (Number.isFinite(n) ? n.toLocaleString('en-US') : '—') : n === null || n === undefined ? '—' : String(n));
+export const fmt = (n: unknown) => (typeof n === 'number' ? (Number.isFinite(n) ? n.toLocaleString('en-US') : '—') : n === null || n === undefined ? '—' : String(n));
 
-function table(rows: readonly (readonly unknown[])[]): string {
+/** Rows as aligned columns: the first row is the header, the first column left-aligned. */
+export function table(rows: readonly (readonly unknown[])[]): string {
   const cells = rows.map((r) => r.map(fmt));
   const widths = cells[0]!.map((_, i) => Math.max(...cells.map((r) => r[i]!.length)));
   const line = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');

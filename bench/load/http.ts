@@ -5,7 +5,7 @@
  */
 import { Pool } from 'undici';
 import { summarise } from '../lib/stats.js';
-import type { PhaseResult } from './protocol.js';
+import type { IntervalStats, PhaseResult } from './protocol.js';
 
 const pools = new Map<string, Pool>();
 
@@ -43,18 +43,47 @@ export const msSince = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e
 /** What one unit of work (a request, or a whole flow) came to. */
 export type Outcome = { ok: true; ms: number; status: string; id?: string; extra?: Record<string, number> } | { ok: false; ms: number; status: string; sample: string };
 
+/** The answers of the interval running, for `IntervalReports`. */
+class IntervalTally {
+  #since = Date.now();
+  #latencies: number[] = [];
+  #ok = 0;
+  #errors = 0;
+
+  add(ms: number, ok: boolean): void {
+    this.#latencies.push(ms);
+    if (ok) this.#ok++;
+    else this.#errors++;
+  }
+
+  /** The figures since the last call; the next interval starts now. */
+  take(): IntervalStats {
+    const now = Date.now();
+    const s = { ms: now - this.#since, completed: this.#latencies.length, ok: this.#ok, errors: this.#errors, latency: summarise(this.#latencies) };
+    this.#since = now;
+    this.#latencies = [];
+    this.#ok = 0;
+    this.#errors = 0;
+    return s;
+  }
+}
+
+/** Figures of a running phase every `ms`, for a run too long to judge by its end alone (the soak). */
+export interface IntervalReports {
+  ms: number;
+  report: (s: IntervalStats) => void;
+}
+
 /**
- * Runs `clients` loops for `durationMs`, each calling `unit(k)` with a fresh sequence
- * number until the time is up or `unit` answers `undefined` (nothing left to do).
- */
-/**
- * Runs `clients` loops of `unit` for `durationMs`. With `ratePerSecond`, requests start on
- * a fixed schedule (request k at k/rate seconds) instead of as fast as answers come, and a
- * request that starts late because every client was busy counts its wait in its latency
- * (as wrk2 does), so a server that falls behind cannot hide it.
+ * Runs `clients` loops, each calling `unit(k)` with a fresh sequence number until
+ * `durationMs` is up or `unit` answers `undefined` (nothing left to do). With
+ * `ratePerSecond`, requests start on a fixed schedule (request k at k/rate seconds)
+ * instead of as fast as answers come, and a request that starts late because every client
+ * was busy counts its wait in its latency (as wrk2 does), so a server that falls behind
+ * cannot hide it. With `intervals`, each interval's answers are also reported as it ends.
  */
 export async function runPhase(
-  clients: number, durationMs: number, unit: (k: number) => Promise<Outcome | undefined>, ratePerSecond?: number,
+  clients: number, durationMs: number, unit: (k: number) => Promise<Outcome | undefined>, ratePerSecond?: number, intervals?: IntervalReports,
 ): Promise<PhaseResult & { extraSeries: Record<string, number[]> }> {
   const latencies: number[] = [];
   const statuses: Record<string, number> = {};
@@ -68,6 +97,14 @@ export async function runPhase(
   const t0 = nowNs();
   const deadline = Date.now() + durationMs;
   const startedMs = Date.now();
+  const tally = intervals && new IntervalTally();
+  // Every interval but the last ends on the timer; the last ends with the phase, so it
+  // also holds the answers to requests still in flight at the deadline.
+  const last = intervals ? Math.ceil(durationMs / intervals.ms) : 0;
+  let ended = 0;
+  const timer = intervals && setInterval(() => {
+    if (++ended < last) intervals.report(tally!.take());
+  }, intervals.ms);
   const loop = async () => {
     while (Date.now() < deadline) {
       const k = seq++;
@@ -85,6 +122,7 @@ export async function runPhase(
         return;
       }
       latencies.push(o.ms + late);
+      tally?.add(o.ms + late, o.ok);
       statuses[o.status] = (statuses[o.status] ?? 0) + 1;
       if (o.ok) {
         ok++;
@@ -97,6 +135,10 @@ export async function runPhase(
     }
   };
   await Promise.all(Array.from({ length: clients }, loop));
+  if (intervals) {
+    clearInterval(timer);
+    intervals.report(tally!.take());
+  }
   return {
     completed: latencies.length, ok, errors, statuses, errorSamples, elapsedMs: msSince(t0),
     latency: summarise(latencies), exhausted, approvedIds, extraSeries,

@@ -6,7 +6,7 @@
 import { runCardSetup, runCardTopups, runHistory, runLogin } from './app.js';
 import { closePools } from './http.js';
 import { runPayments } from './pos.js';
-import type { Job, Reply, Request } from './protocol.js';
+import type { IntervalStats, Job, Reply, Request } from './protocol.js';
 import { SmsSink } from './sms-sink.js';
 
 if (!process.send) throw new Error('bench/load/main.ts runs as a child of bench/main.ts');
@@ -14,9 +14,9 @@ if (!process.send) throw new Error('bench/load/main.ts runs as a child of bench/
 const sms = new SmsSink(process.env.BENCH_SMS_TOKEN ?? '');
 await sms.listen(Number(process.env.BENCH_SMS_PORT));
 
-async function run(job: Job) {
+async function run(job: Job, report: (s: IntervalStats) => void) {
   switch (job.kind) {
-    case 'payments': return runPayments(job);
+    case 'payments': return runPayments(job, report);
     case 'login': return runLogin(job);
     case 'history': return runHistory(job);
     case 'card_setup': return runCardSetup(job, sms);
@@ -28,11 +28,21 @@ async function run(job: Job) {
   }
 }
 
+/** The codes of each payments job running, by request id: `MoreCodes` adds to them. */
+const codesOf = new Map<number, string[]>();
+
 process.on('message', (msg: Request) => {
-  run(msg.job).then(
-    (result) => process.send!({ id: msg.id, ok: true, result } satisfies Reply),
-    (err: unknown) => process.send!({ id: msg.id, ok: false, error: err instanceof Error ? err.stack ?? err.message : String(err) } satisfies Reply),
-  );
+  if ('moreCodes' in msg) {
+    const codes = codesOf.get(msg.id);
+    if (codes) for (const code of msg.moreCodes) codes.push(code);
+    return;
+  }
+  const { id, job } = msg;
+  if (job.kind === 'payments') codesOf.set(id, job.codes);
+  run(job, (interval) => process.send!({ id, interval } satisfies Reply)).then(
+    (result) => process.send!({ id, ok: true, result } satisfies Reply),
+    (err: unknown) => process.send!({ id, ok: false, error: err instanceof Error ? err.stack ?? err.message : String(err) } satisfies Reply),
+  ).finally(() => codesOf.delete(id));
 });
 
 const stop = () => {

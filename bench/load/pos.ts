@@ -7,7 +7,7 @@
 import { createHash, createHmac, randomBytes, randomInt } from 'node:crypto';
 import { stringToSign } from '../../src/pos/signing.js';
 import { call, failed, msSince, nowNs, poolFor, runPhase, type Outcome } from './http.js';
-import type { PaymentsJob, PhaseResult } from './protocol.js';
+import { PAYMENT_AMOUNT_YEN, type IntervalStats, type PaymentsJob, type PhaseResult } from './protocol.js';
 
 const PATH = '/pos/v1/payments';
 const CATEGORIES = [['food'], ['food', 'drink'], ['drink'], ['daily_goods']] as const;
@@ -20,14 +20,15 @@ export function signedHeaders(keyId: string, secret: string, method: string, pat
   return { 'konpay-key-id': keyId, 'konpay-timestamp': timestamp, 'konpay-nonce': nonce, 'konpay-signature': `v1=${signature}` };
 }
 
-export async function runPayments(job: PaymentsJob): Promise<PhaseResult> {
+/** With `job.intervalMs`, `report` gets each interval's figures; `job.codes` may grow while it runs (`MoreCodes`). */
+export async function runPayments(job: PaymentsJob, report: (s: IntervalStats) => void): Promise<PhaseResult> {
   const pool = poolFor(job.baseUrl, job.clients);
   let next = 0;
   const unit = async (k: number): Promise<Outcome | undefined> => {
     const i = next++;
     if (i >= job.codes.length) return undefined;
     const t = job.terminals.length === 1 ? job.terminals[0]! : job.terminals[randomInt(job.terminals.length)]!;
-    const body = JSON.stringify({ code: job.codes[i], amount: 100 + randomInt(901), orderId: `${job.tag}-${k}`, categories: CATEGORIES[k % CATEGORIES.length] });
+    const body = JSON.stringify({ code: job.codes[i], amount: PAYMENT_AMOUNT_YEN.min + randomInt(PAYMENT_AMOUNT_YEN.max - PAYMENT_AMOUNT_YEN.min + 1), orderId: `${job.tag}-${k}`, categories: CATEGORIES[k % CATEGORIES.length] });
     const headers = { ...signedHeaders(t.keyId, t.secret, 'POST', PATH, body), 'content-type': 'application/json', 'idempotency-key': `bench-${job.tag}-${k}` };
     const t0 = nowNs();
     try {
@@ -41,6 +42,7 @@ export async function runPayments(job: PaymentsJob): Promise<PhaseResult> {
       return failed(t0, err);
     }
   };
-  const { extraSeries: _, ...r } = await runPhase(job.clients, job.durationMs, unit, job.ratePerSecond);
+  const intervals = job.intervalMs ? { ms: job.intervalMs, report } : undefined;
+  const { extraSeries: _, ...r } = await runPhase(job.clients, job.durationMs, unit, job.ratePerSecond, intervals);
   return r;
 }

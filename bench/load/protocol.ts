@@ -6,6 +6,9 @@ export interface TerminalCredential {
   secret: string;
 }
 
+/** Each payment's amount is drawn from this range (the soak checks the wallets can afford its payments). */
+export const PAYMENT_AMOUNT_YEN = { min: 100, max: 1000 } as const;
+
 export interface PaymentsJob {
   kind: 'payments';
   baseUrl: string;
@@ -19,6 +22,11 @@ export interface PaymentsJob {
   tag: string;
   /** Requests started per second on a fixed schedule; absent: as fast as the clients go. */
   ratePerSecond?: number;
+  /**
+   * Report an `IntervalStats` every this many ms while the job runs (the soak); the job
+   * also takes `MoreCodes` then, since a soak outlives a code's five minutes.
+   */
+  intervalMs?: number;
 }
 
 export interface LoginJob {
@@ -82,10 +90,25 @@ export interface PhaseResult {
   extra?: Record<string, unknown>;
 }
 
+/** What a job did in one interval (by answer time), reported while it runs. */
+export interface IntervalStats {
+  /** The interval's length: the last one also holds the answers that came after the deadline. */
+  ms: number;
+  completed: number;
+  ok: number;
+  errors: number;
+  latency: LatencySummary;
+}
+
 export interface CardSetupResult {
   cards: { i: number; cardId: string }[];
   failures: string[];
 }
 
-export type Request = { id: number; job: Job };
-export type Reply = { id: number; ok: true; result: PhaseResult | CardSetupResult } | { id: number; ok: false; error: string };
+/** Codes added to the running payments job `id` (ignored once it has ended). */
+export type MoreCodes = { id: number; moreCodes: string[] };
+export type Request = { id: number; job: Job } | MoreCodes;
+export type Reply =
+  | { id: number; ok: true; result: PhaseResult | CardSetupResult }
+  | { id: number; ok: false; error: string }
+  | { id: number; interval: IntervalStats };
