@@ -4,7 +4,7 @@ import { startTestKonpay, type TestKonpay } from '../../test/harness/konpay.js';
 import { echoProbe, newTerminal, problemCode, signedSend, type TestTerminal } from '../../test/harness/pos.js';
 import { Batcher } from '../shared/batcher.js';
 import { ManualClock } from '../shared/clock.js';
-import { fromPublicId } from '../shared/ids.js';
+import { fromPublicId, newUuid } from '../shared/ids.js';
 import { send } from './client.js';
 import { recordNonces, type NonceUse } from './repo.js';
 
@@ -104,7 +104,9 @@ describe('nonces', () => {
 
   it('of concurrent requests are recorded together: one statement, a repeated nonce granted once', async () => {
     const [a, b] = [fromPublicId('trm', (await newTerminal(t)).terminalId)!, fromPublicId('trm', (await newTerminal(t)).terminalId)!];
-    const use = (terminalId: string, nonce: string): NonceUse => ({ terminalId, nonce: `batch-nonce-${nonce}-0123`, seenAt: clock.now(), pruneBefore: new Date(clock.now().getTime() - 600_000) });
+    const use = (terminalId: string, nonce: string): NonceUse => ({
+      terminalId, nonce: `batch-nonce-${nonce}-0123`, useId: newUuid(), seenAt: clock.now(), pruneBefore: new Date(clock.now().getTime() - 600_000),
+    });
     const batcher = new Batcher((uses: NonceUse[]) => recordNonces(t.konpay.pool, uses), { lanes: 2, maxBatch: 256 });
     // Submitted in one turn of the event loop: one batch.
     const uses = [use(a, 'one'), use(b, 'one'), use(a, 'two'), use(a, 'one'), use(b, 'one'), use(b, 'two'), use(a, 'one')];
@@ -115,13 +117,23 @@ describe('nonces', () => {
     expect(batcher.stats.batches).toBe(2);
   });
 
+  it('whose recording committed but whose answer was lost: the retry of that request is granted, another request with the nonce is not', async () => {
+    const id = fromPublicId('trm', (await newTerminal(t)).terminalId)!;
+    const mine: NonceUse = { terminalId: id, nonce: 'lost-answer-nonce-0123', useId: newUuid(), seenAt: clock.now(), pruneBefore: new Date(clock.now().getTime() - 600_000) };
+    expect(await recordNonces(t.konpay.pool, [mine])).toEqual([true]);
+    // The connection reset after the commit: the batch runs again, item by item.
+    expect(await recordNonces(t.konpay.pool, [mine])).toEqual([true]);
+    expect(await recordNonces(t.konpay.pool, [{ ...mine, useId: newUuid() }])).toEqual([false]);
+    expect(await recordNonces(t.konpay.pool, [mine])).toEqual([true]);
+  });
+
   it('recorded in one batch prune every one of the batch\'s terminals', async () => {
     const ids = [fromPublicId('trm', (await newTerminal(t)).terminalId)!, fromPublicId('trm', (await newTerminal(t)).terminalId)!];
     const count = async () => (await t.db.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM pos_nonces WHERE terminal_id = ANY ($1::uuid[])`, [ids])).rows[0]!.n;
     const at = (ms: number) => new Date(clock.now().getTime() + ms);
-    const old = ids.flatMap((id) => ['old-nonce-a-0123', 'old-nonce-b-0123'].map((nonce) => ({ terminalId: id, nonce, seenAt: at(0), pruneBefore: at(-600_000) })));
+    const old = ids.flatMap((id) => ['old-nonce-a-0123', 'old-nonce-b-0123'].map((nonce) => ({ terminalId: id, nonce, useId: newUuid(), seenAt: at(0), pruneBefore: at(-600_000) })));
     expect(await recordNonces(t.konpay.pool, old)).toEqual([true, true, true, true]);
-    const fresh = ids.map((id) => ({ terminalId: id, nonce: 'new-nonce-0123456', seenAt: at(601_000), pruneBefore: at(1000) }));
+    const fresh = ids.map((id) => ({ terminalId: id, nonce: 'new-nonce-0123456', useId: newUuid(), seenAt: at(601_000), pruneBefore: at(1000) }));
     expect(await recordNonces(t.konpay.pool, fresh)).toEqual([true, true]);
     expect(await count()).toBe(2);
   });

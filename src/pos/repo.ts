@@ -6,6 +6,8 @@ import { withStatements } from '../db/tx.js';
 export interface NonceUse {
   terminalId: string;
   nonce: string;
+  /** This request's own id for the recording: a retried recording recognises its own row by it. */
+  useId: string;
   seenAt: Date;
   /** The terminal's nonces seen before this are pruned (they could no longer pass the clock check). */
   pruneBefore: Date;
@@ -25,7 +27,9 @@ export interface NonceUse {
  * Rows go in in key order (ORDER BY), so two batches that share nonces wait for each
  * other rather than deadlock. One statement, retried: under SERIALIZABLE (and on
  * distributed engines) two concurrent uses of one nonce can end in 40001, and the retry
- * then sees the winner.
+ * then sees the winner. A recording that committed but whose answer was lost (a reset
+ * connection; the batch then runs again item by item) finds its own row by `useId` and
+ * is granted, not refused as a replay of itself.
  */
 export async function recordNonces(pool: pg.Pool, uses: readonly NonceUse[]): Promise<boolean[]> {
   const distinct = new Map<string, NonceUse>();
@@ -36,12 +40,12 @@ export async function recordNonces(pool: pg.Pool, uses: readonly NonceUse[]): Pr
   const inserted = await withStatements(pool, async (c) => {
     const res = await c.query<{ terminal_id: string; nonce: string }>(
       `WITH pruned AS (DELETE FROM pos_nonces WHERE terminal_id = ANY ($1::uuid[]) AND seen_at < $4)
-       INSERT INTO pos_nonces (terminal_id, nonce, seen_at)
-       SELECT terminal_id, nonce, seen_at FROM unnest($1::uuid[], $2::text[], $3::timestamptz[]) AS u (terminal_id, nonce, seen_at)
+       INSERT INTO pos_nonces (terminal_id, nonce, seen_at, use_id)
+       SELECT terminal_id, nonce, seen_at, use_id FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $5::uuid[]) AS u (terminal_id, nonce, seen_at, use_id)
         ORDER BY terminal_id, nonce
-       ON CONFLICT DO NOTHING
+       ON CONFLICT (terminal_id, nonce) DO UPDATE SET use_id = EXCLUDED.use_id WHERE pos_nonces.use_id = EXCLUDED.use_id
        RETURNING terminal_id, nonce`,
-      [rows.map((u) => u.terminalId), rows.map((u) => u.nonce), rows.map((u) => u.seenAt), pruneBefore],
+      [rows.map((u) => u.terminalId), rows.map((u) => u.nonce), rows.map((u) => u.seenAt), pruneBefore, rows.map((u) => u.useId)],
     );
     return new Set(res.rows.map((r) => nonceKey(r.terminal_id, r.nonce)));
   });

@@ -17,6 +17,7 @@ import { terminalSecretAad } from '../merchants/service.js';
 import { Batcher } from '../shared/batcher.js';
 import type { Clock } from '../shared/clock.js';
 import { safeEqual, sha256, unseal } from '../shared/crypto.js';
+import { newUuid } from '../shared/ids.js';
 import type { PosErrorCode } from './errors.js';
 import { recordNonces, type NonceUse } from './repo.js';
 import { NONCE_PATTERN, SIGNATURE_PATTERN, TIMESTAMP_PATTERN, stringToSign } from './signing.js';
@@ -108,7 +109,7 @@ export async function verifySignedRequest(deps: PosAuthDeps, req: SignedRequestP
   // Kept while the signed timestamp could still pass: up to `skew` after it was seen, plus
   // `skew` for a timestamp set ahead of our clock.
   const pruneBefore = new Date(now.getTime() - 2 * deps.clockSkewSeconds * 1000);
-  if (!(await deps.nonces.submit({ terminalId: row.id, nonce, seenAt: now, pruneBefore }))) return refused('pos_nonce_reused');
+  if (!(await deps.nonces.submit({ terminalId: row.id, nonce, useId: newUuid(), seenAt: now, pruneBefore }))) return refused('pos_nonce_reused');
   return { kind: 'ok', terminal: { id: row.id, storeId: row.store_id, merchantId: row.merchant_id, keyId: row.key_id, storeName: row.store_name } };
 }
 
