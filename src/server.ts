@@ -88,6 +88,7 @@ import { webhookTopicHandler } from './webhooks/delivery.js';
 import { merchantEvents } from './webhooks/emit.js';
 import { webhookErrors } from './webhooks/errors.js';
 import { webhookOpsRoutes } from './webhooks/routes.js';
+import { webRoutes } from './web/routes.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -258,6 +259,8 @@ export async function startKonpay(config: Config, opts: StartOptions = {}): Prom
             settlementOpsRoutes({ pool, clock }),
           ])]
         : []),
+      // The wallet, POS and console front ends (web/, built by `npm run build:web`).
+      webRoutes(),
       ...(opts.routes ?? []),
     ],
   });

@@ -84,3 +84,22 @@ export const signupPending = z.object({
 }).meta({ examples: [{ status: 'pending', remaining: { email: false, sms: true } }] });
 
 export const accepted = z.object({ status: z.literal('sent') }).meta({ examples: [{ status: 'sent' }] });
+
+export const meSchema = z.object({
+  id: z.string(),
+  email: z.string(),
+  phone: z.string(),
+  locale: z.enum(['ja', 'en']),
+  factors: z.array(z.enum(['sms', 'totp', 'recovery_code', 'passkey'])).describe('Second factors set up; SMS to the verified phone is always one'),
+  devices: z.array(z.object({ id: z.string(), label: z.string(), current: z.boolean(), lastSeenAt: z.string() })).describe('Devices remembered for sign-in'),
+  restrictedUntil: z.string().nullable().describe('Cooling-off (ID-10): until then no card top-ups and payments up to ¥5,000'),
+  frozen: z.boolean(),
+  mustResetPassword: z.boolean(),
+  createdAt: z.string(),
+}).meta({
+  id: 'Me',
+  examples: [{
+    id: 'usr_019ab5c4e2d07c3a9e51f0b2d4c6a8e1', email: 'hanako@example.jp', phone: '+819012345678', locale: 'ja',
+    factors: ['sms', 'totp'], devices: [{ id: 'dev_019ab5c4e2d07c3a9e51f0b2d4c6a8e2', label: "Hanako's iPhone", current: true, lastSeenAt: '2026-11-25T11:58:00.000Z' }], restrictedUntil: null, frozen: false, mustResetPassword: false, createdAt: '2026-11-01T09:00:00.000Z',
+  }],
+});

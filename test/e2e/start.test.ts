@@ -67,7 +67,7 @@ describe('npm start with zero configuration', () => {
     try {
       // The deadline itself is enforced by start(); report the figure for the closing notes.
       console.info(`konpay answered /health ${first.startedInMs} ms after start (fresh data folder)`);
-      for (const path of ['/health', '/ready', '/openapi.json', '/docs/', '/dev/outbox']) {
+      for (const path of ['/health', '/ready', '/openapi.json', '/docs/', '/dev/outbox', '/app/']) {
         const res = await fetch(first.base + path);
         expect(res.status, path).toBe(200);
       }

@@ -70,6 +70,19 @@ const UNDOCUMENTED: Record<string, string> = {
   'GET /docs/*': 'Swagger UI: static files by name (path traversal is tried)',
   'GET /docs/json': 'Swagger UI: the document again',
   'GET /docs/yaml': 'Swagger UI: the document as YAML',
+  // The web apps (src/web/routes.ts): pages and build files, not API operations.
+  'GET /': 'redirect to the wallet app',
+  'GET /assets/': 'web apps: no listing of the build files',
+  'GET /assets/*': 'web apps: hashed build files by name (path traversal is tried)',
+  'GET /app': 'redirect to /app/',
+  'GET /app/': 'wallet app: its page',
+  'GET /app/*': 'wallet app: its build files by name, else its page (path traversal is tried)',
+  'GET /pos': 'redirect to /pos/',
+  'GET /pos/': 'POS page',
+  'GET /pos/*': 'POS page: its build files by name, else the page (path traversal is tried)',
+  'GET /console': 'redirect to /console/',
+  'GET /console/': 'operations console: its page',
+  'GET /console/*': 'operations console: its build files by name, else its page (path traversal is tried)',
 };
 
 /**

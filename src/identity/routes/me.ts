@@ -10,28 +10,10 @@ import { identityErrors } from '../errors.js';
 import { clearSessionCookies, requireSession, type AuthDeps } from '../http-auth.js';
 import { listSecurityEvents } from '../repo/events.js';
 import { listDevices, listSessions, revokeAllSessions, revokeDevice, revokeSession } from '../repo/sessions.js';
+import { meSchema } from '../schemas.js';
 
 const errors = { 401: problemSchema, 403: problemSchema, 404: problemSchema };
 const security: Record<string, string[]>[] = [{ bearer: [] }, { cookie: [] }];
-
-export const meSchema = z.object({
-  id: z.string(),
-  email: z.string(),
-  phone: z.string(),
-  locale: z.enum(['ja', 'en']),
-  factors: z.array(z.enum(['sms', 'totp', 'recovery_code', 'passkey'])).describe('Second factors set up; SMS to the verified phone is always one'),
-  devices: z.array(z.object({ id: z.string(), label: z.string(), current: z.boolean(), lastSeenAt: z.string() })).describe('Devices remembered for sign-in'),
-  restrictedUntil: z.string().nullable().describe('Cooling-off (ID-10): until then no card top-ups and payments up to ¥5,000'),
-  frozen: z.boolean(),
-  mustResetPassword: z.boolean(),
-  createdAt: z.string(),
-}).meta({
-  id: 'Me',
-  examples: [{
-    id: 'usr_019ab5c4e2d07c3a9e51f0b2d4c6a8e1', email: 'hanako@example.jp', phone: '+819012345678', locale: 'ja',
-    factors: ['sms', 'totp'], devices: [{ id: 'dev_019ab5c4e2d07c3a9e51f0b2d4c6a8e2', label: "Hanako's iPhone", current: true, lastSeenAt: '2026-11-25T11:58:00.000Z' }], restrictedUntil: null, frozen: false, mustResetPassword: false, createdAt: '2026-11-01T09:00:00.000Z',
-  }],
-});
 
 const sessionView = z.object({ id: z.string(), current: z.boolean(), transport: z.enum(['cookie', 'bearer']), deviceId: z.string().nullable(), createdAt: z.string(), lastSeenAt: z.string(), expiresAt: z.string(), ip: z.string().nullable(), userAgent: z.string().nullable() });
 const deviceView = z.object({ id: z.string(), label: z.string(), current: z.boolean(), createdAt: z.string(), lastSeenAt: z.string() });

@@ -1,0 +1,83 @@
+/**
+ * A browser test's world: a real Konpay listening on a free port (its own database, the
+ * dev outbox for codes), the built web apps it serves, and one Chromium for the whole file.
+ * Each "device" is a fresh browser context: its own cookies and storage, as a new phone.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
+import { expect } from 'vitest';
+import { DEFAULT_WEB_ROOT } from '../../src/web/routes.js';
+import { startTestKonpay, type TestKonpay } from '../harness/konpay.js';
+import { freePort } from '../harness/net.js';
+import { launchChromium } from './chromium.js';
+
+export const SCREENSHOTS = join(import.meta.dirname, '..', '..', 'docs', 'screenshots');
+// Evaluated through the DevTools protocol, which the page's CSP does not govern: the
+// page itself may load no script but its own.
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+export interface WebWorld {
+  t: TestKonpay;
+  browser: Browser;
+  base: string;
+  /** A new phone: 390×844, touch, the given language; closed by `stop`. */
+  phone(locale?: 'ja-JP' | 'en-US'): Promise<{ context: BrowserContext; page: Page }>;
+  /** A register's or an operator's screen: 1280×800, mouse and keyboard. */
+  desk(): Promise<{ context: BrowserContext; page: Page }>;
+  stop(): Promise<void>;
+}
+
+export async function startWebWorld(): Promise<WebWorld> {
+  if (!existsSync(join(DEFAULT_WEB_ROOT, 'wallet', 'index.html'))) {
+    throw new Error(`The web apps are not built (${DEFAULT_WEB_ROOT}): run \`npm run build:web\` first`);
+  }
+  // The browser first: without one, fail before a server and a database are made.
+  const browser = await launchChromium();
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  // The public URL is what the browser sees: cookies, WebAuthn and links depend on it.
+  const t = await startTestKonpay({ PORT: String(port), PUBLIC_URL: base });
+  await t.konpay.listen();
+  const contexts: BrowserContext[] = [];
+  const open = async (options: BrowserContextOptions) => {
+    const context = await browser.newContext({ baseURL: base, ...options });
+    contexts.push(context);
+    return { context, page: await context.newPage() };
+  };
+  return {
+    t, browser, base,
+    phone: (locale = 'en-US') => open({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale }),
+    desk: () => open({ viewport: { width: 1280, height: 800 }, locale: 'ja-JP' }),
+    async stop() {
+      for (const c of contexts) await c.close();
+      await browser.close();
+      await t.stop();
+    },
+  };
+}
+
+interface Axe {
+  run(context: unknown, options: object): Promise<{ violations: { id: string; impact: string | null; help: string; nodes: { target: unknown[] }[] }[] }>;
+}
+
+/** axe-core in the page: no serious or critical violation, each one named if there is. */
+export async function expectAccessible(page: Page, screen: string): Promise<void> {
+  await page.evaluate(AXE);
+  // Runs in the page; the test's own type-check has no DOM library, hence the casts.
+  const violations = await page.evaluate(async () => {
+    const inPage = globalThis as unknown as { document: unknown; axe: Axe };
+    const r = await inPage.axe.run(inPage.document, { resultTypes: ['violations'] });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map((n) => String(n.target)) }));
+  });
+  const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(serious, `${screen}: ${JSON.stringify(serious, null, 2)}`).toEqual([]);
+}
+
+/** The screen as a person sees it, for docs/screenshots/ and the README. */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  await mkdir(SCREENSHOTS, { recursive: true });
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
+}

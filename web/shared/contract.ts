@@ -1,0 +1,23 @@
+/**
+ * The API's contract types, inferred from the zod schemas that validate and document each
+ * endpoint. Type-only imports: the front ends bundle none of the server's code, yet a
+ * changed response shape fails `npm run typecheck` here rather than in a customer's hands.
+ */
+import type { z } from 'zod';
+import type { problemSchema } from '../../src/http/problem.js';
+import type {
+  flowStarted, loginBody, loginVerifyBody, meSchema, secondFactorRequired, sessionIssued, signupBody, signupPending, signupVerifyBody,
+} from '../../src/identity/schemas.js';
+import type { walletSchema } from '../../src/wallet/schemas.js';
+
+export type Problem = z.infer<typeof problemSchema>;
+export type SignupBody = z.input<typeof signupBody>;
+export type FlowStarted = z.infer<typeof flowStarted>;
+export type SignupVerifyBody = z.input<typeof signupVerifyBody>;
+export type SignupPending = z.infer<typeof signupPending>;
+export type SessionIssued = z.infer<typeof sessionIssued>;
+export type LoginBody = z.input<typeof loginBody>;
+export type LoginVerifyBody = z.input<typeof loginVerifyBody>;
+export type SecondFactorRequired = z.infer<typeof secondFactorRequired>;
+export type Me = z.infer<typeof meSchema>;
+export type Wallet = z.infer<typeof walletSchema>;

@@ -1,0 +1,42 @@
+/**
+ * The API from the browser: same origin, the cookie transport (HttpOnly session and
+ * device cookies the page's script cannot read), and the CSRF token that every write
+ * must carry, read from the one cookie meant for it (`konpay_csrf`).
+ */
+import type { Problem } from '../../shared/contract.js';
+
+/** A refusal from the API: its problem document, whose `code` the screens explain. */
+export class ApiError extends Error {
+  constructor(readonly problem: Problem) {
+    super(problem.title);
+  }
+  get code(): string {
+    return this.problem.code;
+  }
+}
+
+/** The network is down or the answer was not the API's: told apart from refusals. */
+export class NetworkError extends Error {}
+
+function csrfToken(): string | undefined {
+  return document.cookie.split('; ').find((c) => c.startsWith('konpay_csrf='))?.slice('konpay_csrf='.length);
+}
+
+export async function api<T>(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  const csrf = method === 'GET' ? undefined : csrfToken();
+  if (csrf) headers['x-csrf-token'] = csrf;
+  let res: Response;
+  try {
+    res = await fetch(path, { method, headers, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body) });
+  } catch {
+    throw new NetworkError('network');
+  }
+  if (res.status === 204) return undefined as T;
+  const type = res.headers.get('content-type') ?? '';
+  if (!type.includes('json')) throw new NetworkError(`unexpected ${res.status}`);
+  const json = (await res.json()) as unknown;
+  if (!res.ok) throw new ApiError(json as Problem);
+  return json as T;
+}

@@ -1,0 +1,50 @@
+/**
+ * Which screen to show: the path says what the customer asked for, the session (asked of
+ * the API once at start, since the session cookie is not readable by script) says what
+ * they may see. Signed out, the wallet sends them to sign in; signed in, away from it.
+ */
+import { useEffect, useState } from 'preact/hooks';
+import type { Me } from '../../shared/contract.js';
+import { api } from './api.js';
+import { navigate, routeOf, usePathname, type Route } from './router.js';
+import { HomeScreen } from './screens/home.js';
+import { LoginScreen } from './screens/login.js';
+import { SignupScreen } from './screens/signup.js';
+
+type Session = 'checking' | 'in' | 'out';
+
+function allowed(route: Route | undefined, session: Session): Route {
+  if (session === 'in') return 'home';
+  return route === 'signup' ? 'signup' : 'login';
+}
+
+export function App() {
+  const path = usePathname();
+  const [session, setSession] = useState<Session>('checking');
+
+  useEffect(() => {
+    api<Me>('GET', '/v1/me').then(() => setSession('in'), () => setSession('out'));
+  }, []);
+
+  const asked = routeOf(path);
+  const shown = session === 'checking' ? undefined : allowed(asked, session);
+  useEffect(() => {
+    if (shown && shown !== asked) navigate(shown, { replace: true });
+  }, [shown, asked]);
+
+  const signedIn = () => {
+    setSession('in');
+    navigate('home');
+  };
+  const signedOut = () => {
+    setSession('out');
+    navigate('login');
+  };
+
+  switch (shown) {
+    case undefined: return null;
+    case 'home': return <HomeScreen onSignedOut={signedOut} />;
+    case 'signup': return <SignupScreen onSignedIn={signedIn} />;
+    case 'login': return <LoginScreen onSignedIn={signedIn} />;
+  }
+}
