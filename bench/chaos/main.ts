@@ -286,11 +286,10 @@ async function main(): Promise<number> {
       },
       by_kind: Object.fromEntries((['payment', 'card_topup', 'cash_topup', 'cancel', 'refund', 'login'] as const).map((kind) => {
         const ops = workload.ops.filter((op) => op.kind === kind);
-        const finals: Record<string, number> = {};
-        for (const op of ops) finals[String(op.final)] = (finals[String(op.final)] ?? 0) + 1;
-        const reasons: Record<string, number> = {};
-        for (const op of ops) if (op.reason) reasons[op.reason] = (reasons[op.reason] ?? 0) + 1;
-        return [kind, { operations: ops.length, answers: finals, refusals: reasons, retried: ops.filter((op) => op.attempts.length > 1).length }];
+        return [kind, {
+          operations: ops.length, answers: countBy(ops, (op) => String(op.final)),
+          refusals: countBy(ops.filter((op) => op.reason), (op) => op.reason!), retried: ops.filter((op) => op.attempts.length > 1).length,
+        }];
       })),
       proxy_connections: { database: dbProxy.stats.connections, card_network: cardnetProxy.stats.connections },
       unanswered_samples: workload.ops.filter((op) => op.final === 'gave_up').slice(0, 5).map((op) => ({ kind: op.kind, attempts: op.attempts.slice(0, 30) })),
