@@ -81,7 +81,10 @@ describe('wallet history (WAL-6)', () => {
   it('exports CSV that spreadsheets cannot be tricked into running', async () => {
     const res = await t.konpay.app.inject({ method: 'GET', url: '/v1/wallet/history.csv?kind=payment', headers: bearer(s.token) });
     expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
-    const lines = res.body.trimEnd().split('\r\n');
+    expect(res.headers['content-disposition']).toBe('attachment; filename="konpay-history.csv"');
+    // The byte-order mark makes Excel read UTF-8 (Japanese store names) rather than Shift_JIS.
+    expect(res.rawPayload.subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
+    const lines = res.body.replace(/^\uFEFF/, '').trimEnd().split('\r\n');
     expect(lines[0]).toBe('id,created_at,kind,direction,amount_jpy,status,description');
     expect(lines).toHaveLength(3);
     expect(lines[1]).toMatch(/,payment,out,-800,posted,"Shop, ""Shibuya"""$/);

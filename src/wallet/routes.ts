@@ -10,7 +10,7 @@ import { walletView } from './service.js';
 import { CSV_HEADER, csvLine, decodeCursor, historyPage } from './history.js';
 import { problem } from '../shared/errors.js';
 import { walletErrors } from './errors.js';
-import { walletSchema, yen } from './schemas.js';
+import { historySchema, walletSchema } from './schemas.js';
 
 const historyQuery = z.object({
   kind: z.string().regex(/^[a-z_]+(,[a-z_]+)*$/).max(200).optional().describe('Comma-separated kinds, e.g. `topup_card,payment`'),
@@ -20,23 +20,12 @@ const historyQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 
-const movementSchema = z.object({
-  id: z.string(), kind: z.string(), direction: z.enum(['in', 'out']),
-  amount: yen.describe('Signed: positive into the wallet, negative out of it'),
-  status: z.enum(['posted', 'pending', 'canceled']), description: z.string().nullable(), createdAt: z.string(),
-});
-
-const historySchema = z.object({ movements: z.array(movementSchema), nextCursor: z.string().nullable() }).meta({
-  examples: [{
-    movements: [
-      { id: 'txn_019ab5c4e2d07c3a9e51f0b2d4c6a8e5', kind: 'payment', direction: 'out', amount: -1200, status: 'posted', description: 'FamilyMart Shibuya', createdAt: '2026-11-25T09:12:00.000Z' },
-      { id: 'txn_019ab5c4e2d07c3a9e51f0b2d4c6a8e6', kind: 'topup_card', direction: 'in', amount: 10_000, status: 'posted', description: 'Visa •••• 4242', createdAt: '2026-11-25T09:00:00.000Z' },
-    ],
-    nextCursor: 'WyIyMDI2LTExLTI1VDA5OjAwOjAwLjAwMFoiLCIwMTlhYjVjNC0uLi4iXQ',
-  }],
-});
-
 const CSV_MAX_ROWS = 10_000;
+/**
+ * Excel in Japan opens a CSV without a byte-order mark as Shift_JIS and garbles every
+ * Japanese store name; with it, as UTF-8. Other readers skip it.
+ */
+const UTF8_BOM = '\uFEFF';
 
 export function walletRoutes(deps: { pool: pg.Pool; clock: Clock; limits: Limits; auth: AuthDeps }): FastifyPluginAsyncZod {
   return async (app) => {
@@ -80,7 +69,7 @@ export function walletRoutes(deps: { pool: pg.Pool; clock: Clock; limits: Limits
         querystring: historyQuery.omit({ cursor: true, limit: true }),
         response: {
           200: {
-            description: 'RFC 4180 CSV, one movement a line, amounts in signed integer yen',
+            description: 'RFC 4180 CSV in UTF-8 with a byte-order mark (for Excel), one movement a line, amounts in signed integer yen',
             content: { 'text/csv': { schema: z.string().meta({ examples: ['id,created_at,kind,direction,amount_jpy,status,description\r\ntxn_019ab5…,2026-11-25T09:12:00.000Z,payment,out,-1200,posted,FamilyMart Shibuya\r\n'] }) } },
           },
           400: problemSchema, 401: problemSchema,
@@ -96,7 +85,7 @@ export function walletRoutes(deps: { pool: pg.Pool; clock: Clock; limits: Limits
         after = decodeCursor(page.nextCursor);
       }
       return reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="konpay-history.csv"')
-        .serializer((x: unknown) => x as string).send(lines.slice(0, CSV_MAX_ROWS + 1).join('\r\n') + '\r\n');
+        .serializer((x: unknown) => x as string).send(UTF8_BOM + lines.slice(0, CSV_MAX_ROWS + 1).join('\r\n') + '\r\n');
     });
   };
 }

@@ -26,3 +26,19 @@ export const walletSchema = z.object({
     remaining: { cardTopup24h: 50_000, cardTopup30d: 170_000, balanceRoom: 87_200, payments24h: 96_500 },
   }],
 });
+
+export const movementSchema = z.object({
+  id: z.string(), kind: z.string(), direction: z.enum(['in', 'out']),
+  amount: yen.describe('Signed: positive into the wallet, negative out of it'),
+  status: z.enum(['posted', 'pending', 'canceled']), description: z.string().nullable(), createdAt: z.string(),
+});
+
+export const historySchema = z.object({ movements: z.array(movementSchema), nextCursor: z.string().nullable() }).meta({
+  examples: [{
+    movements: [
+      { id: 'txn_019ab5c4e2d07c3a9e51f0b2d4c6a8e5', kind: 'payment', direction: 'out', amount: -1200, status: 'posted', description: 'FamilyMart Shibuya', createdAt: '2026-11-25T09:12:00.000Z' },
+      { id: 'txn_019ab5c4e2d07c3a9e51f0b2d4c6a8e6', kind: 'topup_card', direction: 'in', amount: 10_000, status: 'posted', description: 'Visa •••• 4242', createdAt: '2026-11-25T09:00:00.000Z' },
+    ],
+    nextCursor: 'WyIyMDI2LTExLTI1VDA5OjAwOjAwLjAwMFoiLCIwMTlhYjVjNC0uLi4iXQ',
+  }],
+});

@@ -24,9 +24,19 @@ export const APP_CSP = [
 /** The missing-build page: no script at all, its one style block inline. */
 export const FALLBACK_CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
-export function pageHeaders(csp: string): Record<string, string> {
+/**
+ * Powerful features are off for every page but one: the POS page reads the customer's
+ * code with the register's camera, so only it (and only from this origin) may ask for
+ * the camera. Nothing of Konpay's needs the microphone, location or payment handlers.
+ */
+export function permissionsPolicy(opts: { camera: boolean }): string {
+  return [`camera=${opts.camera ? '(self)' : '()'}`, 'microphone=()', 'geolocation=()', 'payment=()', 'usb=()'].join(', ');
+}
+
+export function pageHeaders(csp: string, opts: { camera?: boolean } = {}): Record<string, string> {
   return {
     'content-security-policy': csp,
+    'permissions-policy': permissionsPolicy({ camera: opts.camera ?? false }),
     'referrer-policy': 'same-origin',
     'cross-origin-opener-policy': 'same-origin',
     'x-frame-options': 'DENY',

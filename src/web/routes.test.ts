@@ -46,6 +46,15 @@ describe('web apps, built', () => {
     }
   });
 
+  it('lets only the POS page ask for the camera, and nothing ask for the microphone or location', async () => {
+    for (const [url, camera] of [['/app/', 'camera=()'], ['/pos/', 'camera=(self)'], ['/pos/anything', 'camera=(self)'], ['/console/', 'camera=()']] as const) {
+      const policy = (await app.inject({ url })).headers['permissions-policy'];
+      expect(policy, url).toContain(camera);
+      expect(policy, url).toContain('microphone=()');
+      expect(policy, url).toContain('geolocation=()');
+    }
+  });
+
   it('answers a client-side route with the app page (SPA fallback)', async () => {
     for (const url of ['/app/signup', '/app/index.html', '/console/customers/usr_1']) {
       const res = await app.inject({ url });

@@ -21,9 +21,10 @@ export const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../../web/dist', import.m
 
 /** URL prefix → build folder of each app. */
 const WEB_APPS = [
-  { mount: '/app/', dir: 'wallet', title: 'Konpay' },
-  { mount: '/pos/', dir: 'pos', title: 'Konpay POS' },
-  { mount: '/console/', dir: 'console', title: 'Konpay console' },
+  { mount: '/app/', dir: 'wallet', title: 'Konpay', camera: false },
+  // The till reads the customer's code with its camera (Permissions-Policy, headers.ts).
+  { mount: '/pos/', dir: 'pos', title: 'Konpay POS', camera: true },
+  { mount: '/console/', dir: 'console', title: 'Konpay console', camera: false },
 ] as const;
 
 const hidden = { schema: { hide: true } };
@@ -71,12 +72,12 @@ export function webRoutes(opts: { root?: string } = {}): FastifyPluginAsync {
       return reply.sendFile(path, root, { maxAge: '365d', immutable: true });
     });
 
-    for (const { mount, dir, title } of WEB_APPS) {
+    for (const { mount, dir, title, camera } of WEB_APPS) {
       const index = `${dir}/index.html`;
       const built = files.has(index);
       const page = (reply: FastifyReply) => {
         if (!built) return reply.code(503).headers(pageHeaders(FALLBACK_CSP)).type('text/html; charset=utf-8').send(missingBuildPage(title));
-        return sendNoCache(reply.headers(pageHeaders(APP_CSP)), index);
+        return sendNoCache(reply.headers(pageHeaders(APP_CSP, { camera })), index);
       };
       app.get(mount.slice(0, -1), hidden, async (_req, reply) => reply.redirect(mount));
       app.get(mount, hidden, async (_req, reply) => page(reply));

@@ -1,7 +1,7 @@
 /**
  * The web apps as the server delivers them: the wallet installs as a PWA whose service
  * worker keeps the app shell for offline use and never stores an API answer, and the
- * POS page and the console answer at their addresses (placeholders until their screens).
+ * POS page and the console answer at their addresses (the console a placeholder until its screens).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectAccessible, startWebWorld, type WebWorld } from './harness.js';
@@ -66,7 +66,8 @@ describe('web apps as served', () => {
 
   it('serves the POS page and the operations console at their addresses', async () => {
     const { page } = await world.desk();
-    for (const [path, title] of [['/pos/', 'Konpay POS'], ['/console/', 'Konpay console']] as const) {
+    // The POS page opens at its terminal sign-in, in the register's language (pos.test.ts drives it).
+    for (const [path, title] of [['/pos/', '端末のログイン'], ['/console/', 'Konpay console']] as const) {
       const res = await page.goto(path);
       expect(res?.headers()['content-security-policy'], path).toContain("script-src 'self'");
       await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe(title);

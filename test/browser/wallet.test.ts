@@ -112,7 +112,8 @@ describe('wallet app', () => {
     await page.getByRole('heading', { name: 'Your wallet' }).waitFor();
     // A new device starts in cooling-off (ID-10), and the screen says what that means.
     await expect.poll(() => page.locator('.notice').textContent()).toContain('card top-ups are paused');
-    expect(await newDeviceNotices()).toBe(1);
+    // The server's own outbox worker may still be sending it: wait for it, as for the codes.
+    await expect.poll(newDeviceNotices).toBe(1);
 
     // The language chosen is remembered on this device.
     await page.reload();

@@ -1,7 +1,7 @@
-import { renderPlaceholder } from '../shared/placeholder.js';
+/** The POS page's entry: the till, in the register's language. */
+import { render } from 'preact';
+import { App } from './src/app.js';
+import { LocaleProvider } from './src/i18n/i18n.js';
+import './src/styles.css';
 
-renderPlaceholder({
-  title: 'Konpay POS',
-  ja: '店舗レジ用の画面は準備中です。レジ連携のない店舗は、ここで支払いの受付・取消・返金と現金チャージを行えるようになります。',
-  en: 'The register page is on its way. Stores without an integrated till will take payments, cancel, refund and top up cash here.',
-});
+render(<LocaleProvider><App /></LocaleProvider>, document.getElementById('root')!);

@@ -8,7 +8,8 @@ import type { problemSchema } from '../../src/http/problem.js';
 import type {
   flowStarted, loginBody, loginVerifyBody, meSchema, secondFactorRequired, sessionIssued, signupBody, signupPending, signupVerifyBody,
 } from '../../src/identity/schemas.js';
-import type { walletSchema } from '../../src/wallet/schemas.js';
+import type { paymentCode, unlocked } from '../../src/codes/schemas.js';
+import type { historySchema, walletSchema } from '../../src/wallet/schemas.js';
 
 export type Problem = z.infer<typeof problemSchema>;
 export type SignupBody = z.input<typeof signupBody>;
@@ -21,3 +22,7 @@ export type LoginVerifyBody = z.input<typeof loginVerifyBody>;
 export type SecondFactorRequired = z.infer<typeof secondFactorRequired>;
 export type Me = z.infer<typeof meSchema>;
 export type Wallet = z.infer<typeof walletSchema>;
+export type History = z.infer<typeof historySchema>;
+export type Movement = History['movements'][number];
+export type PaymentCode = z.infer<typeof paymentCode>;
+export type Unlocked = z.infer<typeof unlocked>;

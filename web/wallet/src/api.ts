@@ -18,11 +18,22 @@ export class ApiError extends Error {
 /** The network is down or the answer was not the API's: told apart from refusals. */
 export class NetworkError extends Error {}
 
+/**
+ * How far this phone's clock is from the server's, from the latest answer's Date header.
+ * A payment code's refresh and expiry times are the server's: with a phone a minute fast,
+ * local time would count a fresh code as already due for refresh.
+ */
+let skewMs = 0;
+
+export function serverNow(): number {
+  return Date.now() + skewMs;
+}
+
 function csrfToken(): string | undefined {
   return document.cookie.split('; ').find((c) => c.startsWith('konpay_csrf='))?.slice('konpay_csrf='.length);
 }
 
-export async function api<T>(method: 'GET' | 'POST' | 'DELETE', path: string, body?: unknown): Promise<T> {
+export async function api<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (body !== undefined) headers['content-type'] = 'application/json';
   const csrf = method === 'GET' ? undefined : csrfToken();
@@ -33,6 +44,9 @@ export async function api<T>(method: 'GET' | 'POST' | 'DELETE', path: string, bo
   } catch {
     throw new NetworkError('network');
   }
+  // The header has whole seconds, half a second behind on average.
+  const date = Date.parse(res.headers.get('date') ?? '');
+  if (!Number.isNaN(date)) skewMs = date + 500 - Date.now();
   if (res.status === 204) return undefined as T;
   const type = res.headers.get('content-type') ?? '';
   if (!type.includes('json')) throw new NetworkError(`unexpected ${res.status}`);

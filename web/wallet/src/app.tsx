@@ -7,14 +7,19 @@ import { useEffect, useState } from 'preact/hooks';
 import type { Me } from '../../shared/contract.js';
 import { api } from './api.js';
 import { navigate, routeOf, usePathname, type Route } from './router.js';
+import { HistoryScreen } from './screens/history.js';
 import { HomeScreen } from './screens/home.js';
 import { LoginScreen } from './screens/login.js';
+import { PayScreen } from './screens/pay.js';
 import { SignupScreen } from './screens/signup.js';
 
 type Session = 'checking' | 'in' | 'out';
 
+/** The screens of a signed-in customer; any other path lands on home. */
+const SIGNED_IN: readonly Route[] = ['home', 'pay', 'history'];
+
 function allowed(route: Route | undefined, session: Session): Route {
-  if (session === 'in') return 'home';
+  if (session === 'in') return route && SIGNED_IN.includes(route) ? route : 'home';
   return route === 'signup' ? 'signup' : 'login';
 }
 
@@ -44,6 +49,8 @@ export function App() {
   switch (shown) {
     case undefined: return null;
     case 'home': return <HomeScreen onSignedOut={signedOut} />;
+    case 'pay': return <PayScreen onSignedOut={signedOut} />;
+    case 'history': return <HistoryScreen onSignedOut={signedOut} />;
     case 'signup': return <SignupScreen onSignedIn={signedIn} />;
     case 'login': return <LoginScreen onSignedIn={signedIn} />;
   }

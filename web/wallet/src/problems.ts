@@ -14,7 +14,8 @@ const KNOWN: readonly Explained[] = [
   'invalid_email', 'invalid_phone', 'code_wrong', 'code_expired', 'code_not_sent', 'flow_not_found', 'too_many_attempts',
   'resend_too_soon', 'resend_limit', 'code_send_limit', 'account_exists', 'invalid_credentials', 'login_throttled',
   'proof_of_work_required', 'account_frozen', 'unauthenticated', 'session_expired', 'csrf_failed', 'validation_failed',
-  'factor_unavailable',
+  'factor_unavailable', 'pin_wrong', 'pin_locked', 'pin_weak', 'unlock_required', 'device_required', 'reauthentication_required',
+  'password_wrong', 'reauthentication_locked', 'invalid_cursor',
 ];
 const isExplained = (code: string): code is Explained => (KNOWN as readonly string[]).includes(code);
 const WEAK_REASONS = ['too_short', 'too_long', 'breached', 'contains_identifier'] as const;

@@ -6,9 +6,11 @@ import { useEffect, useState } from 'preact/hooks';
 
 const BASE = '/app';
 
-export type Route = 'home' | 'signup' | 'login';
+export type Route = 'home' | 'signup' | 'login' | 'pay' | 'history';
 
-const PATHS: Record<Route, string> = { home: `${BASE}/`, signup: `${BASE}/signup`, login: `${BASE}/login` };
+const PATHS: Record<Route, string> = {
+  home: `${BASE}/`, signup: `${BASE}/signup`, login: `${BASE}/login`, pay: `${BASE}/pay`, history: `${BASE}/history`,
+};
 
 export function routeOf(pathname: string): Route | undefined {
   return (Object.keys(PATHS) as Route[]).find((r) => PATHS[r] === pathname || (r === 'home' && pathname === BASE));

@@ -1,19 +1,22 @@
 /**
  * The first screen after signing in: the balance, what can be spent now, and why money
- * might not move (cooling-off after a new device, a frozen wallet). Top-ups, the payment
- * code and the history come with issue 8's next screens.
+ * might not move (cooling-off after a new device, a frozen wallet), and the way to pay
+ * and to the history. Top-ups come with issue 8's next screens.
  */
 import { useEffect, useState } from 'preact/hooks';
 import type { Wallet } from '../../../shared/contract.js';
 import { useAction } from '../action.js';
-import { api, ApiError } from '../api.js';
+import { api } from '../api.js';
 import { useLocale } from '../i18n/i18n.js';
 import { formatYen } from '../money.js';
+import { sessionEnded } from '../session.js';
 import { ErrorAlert } from '../ui/form.js';
 import { Layout } from '../ui/layout.js';
+import { Link } from '../ui/nav.js';
+import { WalletNotices } from '../ui/notices.js';
 
 export function HomeScreen({ onSignedOut }: { onSignedOut(): void }) {
-  const { t, locale } = useLocale();
+  const { t } = useLocale();
   const load = useAction();
   const signOut = useAction();
   const [wallet, setWallet] = useState<Wallet>();
@@ -24,14 +27,11 @@ export function HomeScreen({ onSignedOut }: { onSignedOut(): void }) {
         setWallet(await api<Wallet>('GET', '/v1/wallet'));
       } catch (err) {
         // The session ended (idle timeout, signed out elsewhere): back to signing in.
-        if (err instanceof ApiError && (err.code === 'unauthenticated' || err.code === 'session_expired')) return onSignedOut();
+        if (sessionEnded(err)) return onSignedOut();
         throw err;
       }
     });
   }, []);
-
-  // Japan's time, whatever the phone's zone: limits and cooling-off are counted in JST.
-  const when = (iso: string) => new Intl.DateTimeFormat(locale === 'ja' ? 'ja-JP' : 'en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Asia/Tokyo' }).format(new Date(iso));
 
   return (
     <Layout title={t('home.title')}>
@@ -45,10 +45,11 @@ export function HomeScreen({ onSignedOut }: { onSignedOut(): void }) {
           {wallet.pendingIn > 0 && <p>{t('home.pendingIn', { amount: formatYen(wallet.pendingIn) })}</p>}
         </section>
       )}
-      {wallet?.frozen && <p class="notice">{t('home.frozen')}</p>}
-      {wallet?.restrictedUntil && !wallet.frozen && (
-        <p class="notice">{t('home.restricted', { until: when(wallet.restrictedUntil), cap: formatYen(wallet.limits.restrictedPaymentsPer24h) })}</p>
-      )}
+      {wallet && <WalletNotices wallet={wallet} />}
+      <nav class="actions" aria-label={t('home.title')}>
+        <Link to="pay" class="primary button">{t('home.pay')}</Link>
+        <Link to="history" class="secondary button">{t('home.history')}</Link>
+      </nav>
       <button class="secondary" type="button" disabled={signOut.busy} onClick={() => signOut.run(async () => {
         await api('POST', '/v1/logout');
         onSignedOut();
