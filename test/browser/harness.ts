@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { DEFAULT_WEB_ROOT } from '../../src/web/routes.js';
+import { latestCode } from '../harness/customer.js';
 import { startTestKonpay, type TestKonpay } from '../harness/konpay.js';
 import { freePort } from '../harness/net.js';
 import { launchChromium } from './chromium.js';
@@ -80,4 +81,20 @@ export async function expectAccessible(page: Page, screen: string): Promise<void
 export async function screenshot(page: Page, name: string): Promise<void> {
   await mkdir(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
+}
+
+/** Every screen of a journey is checked and pictured the same way. */
+export async function look(page: Page, name: string): Promise<void> {
+  await expectAccessible(page, name);
+  await screenshot(page, name);
+}
+
+/**
+ * The code the customer would read: the page has already moved on when the request that
+ * queued it answered, and the outbox worker may still be delivering it.
+ */
+export async function codeSentTo(world: WebWorld, to: string, channel: 'email' | 'sms'): Promise<string> {
+  let code: string | undefined;
+  await expect.poll(async () => (code = await latestCode(world.t, to, channel).catch(() => undefined))).toBeDefined();
+  return code!;
 }

@@ -15,7 +15,7 @@ import type { Payer } from '../harness/codes.js';
 import { codeOf, payerWith, type PosPayment } from '../harness/payments.js';
 import { resumeStore, suspendStore } from '../../src/merchants/service.js';
 import { merchantDeps, newTerminal, type TestTerminal } from '../harness/pos.js';
-import { expectAccessible, screenshot, startWebWorld, type WebWorld } from './harness.js';
+import { look, startWebWorld, type WebWorld } from './harness.js';
 
 let world: WebWorld;
 let term: TestTerminal;
@@ -28,11 +28,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await world?.stop();
 });
-
-async function look(page: Page, name: string): Promise<void> {
-  await expectAccessible(page, name);
-  await screenshot(page, name);
-}
 
 /**
  * The page's own errors: a blocked script, a CSP or Trusted Types refusal. The browser

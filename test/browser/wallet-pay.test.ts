@@ -11,10 +11,10 @@ import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cashTopup } from '../harness/cash.js';
-import { latestCode, newCustomer } from '../harness/customer.js';
+import { newCustomer } from '../harness/customer.js';
 import { declineOf, pay } from '../harness/payments.js';
 import { newTerminal, type TestTerminal } from '../harness/pos.js';
-import { expectAccessible, screenshot, startWebWorld, type WebWorld } from './harness.js';
+import { codeSentTo, look, startWebWorld, type WebWorld } from './harness.js';
 
 let world: WebWorld;
 let till: TestTerminal;
@@ -26,18 +26,6 @@ afterAll(async () => {
   await world?.stop();
 });
 
-async function look(page: Page, name: string): Promise<void> {
-  await expectAccessible(page, name);
-  await screenshot(page, name);
-}
-
-/** The server's own worker may still be delivering the code: wait for it. */
-async function codeSentTo(to: string, channel: 'email' | 'sms'): Promise<string> {
-  let code: string | undefined;
-  await expect.poll(async () => (code = await latestCode(world.t, to, channel).catch(() => undefined))).toBeDefined();
-  return code!;
-}
-
 /**
  * A customer signed up in this browser through the API's cookie transport (the sign-up
  * screens have their own test): the page's request context shares the browser's cookies,
@@ -48,8 +36,8 @@ async function signUpIn(page: Page) {
   const start = await page.request.post('/v1/signup', { data: { email: who.email, phone: who.phone, password: who.password, locale: 'en' } });
   expect(start.status(), await start.text()).toBe(202);
   const { flowId } = (await start.json()) as { flowId: string };
-  const emailCode = await codeSentTo(who.email, 'email');
-  const smsCode = await codeSentTo(who.phoneE164, 'sms');
+  const emailCode = await codeSentTo(world, who.email, 'email');
+  const smsCode = await codeSentTo(world, who.phoneE164, 'sms');
   const done = await page.request.post(`/v1/signup/${flowId}/verify`, { data: { emailCode, smsCode, deviceLabel: 'Chrome on Android', transport: 'cookie' } });
   expect(done.status(), await done.text()).toBe(201);
   return who;

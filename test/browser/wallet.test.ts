@@ -6,8 +6,8 @@
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { latestCode, messagesTo, newCustomer, signUp } from '../harness/customer.js';
-import { expectAccessible, screenshot, startWebWorld, type WebWorld } from './harness.js';
+import { messagesTo, newCustomer, signUp } from '../harness/customer.js';
+import { codeSentTo, look, startWebWorld, type WebWorld } from './harness.js';
 
 let world: WebWorld;
 beforeAll(async () => {
@@ -16,22 +16,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await world?.stop();
 });
-
-/** Every screen of a journey is checked and pictured the same way. */
-async function look(page: Page, name: string): Promise<void> {
-  await expectAccessible(page, name);
-  await screenshot(page, name);
-}
-
-/**
- * The code the customer would read: the page has already moved on when the request that
- * queued it answered, and the outbox worker may still be delivering it.
- */
-async function codeSentTo(to: string, channel: 'email' | 'sms'): Promise<string> {
-  let code: string | undefined;
-  await expect.poll(async () => (code = await latestCode(world.t, to, channel).catch(() => undefined))).toBeDefined();
-  return code!;
-}
 
 /**
  * The page's own errors: a blocked script or a Trusted Types refusal would show here. The
@@ -66,7 +50,7 @@ describe('wallet app', () => {
 
     await page.getByRole('heading', { name: 'Check your e-mail' }).waitFor();
     // A wrong code is refused with the number of tries left, not a bare error.
-    const emailCode = await codeSentTo(who.email, 'email');
+    const emailCode = await codeSentTo(world, who.email, 'email');
     await page.getByLabel('Code from the e-mail').fill(emailCode === '000000' ? '111111' : '000000');
     await page.getByRole('button', { name: 'Next' }).click();
     await expect.poll(() => page.getByRole('alert').textContent()).toContain('Tries left: 4');
@@ -76,7 +60,7 @@ describe('wallet app', () => {
 
     await page.getByRole('heading', { name: 'Check your phone' }).waitFor();
     await look(page, 'wallet-signup-sms-code');
-    await page.getByLabel('Code from the SMS').fill(await codeSentTo(who.phoneE164, 'sms'));
+    await page.getByLabel('Code from the SMS').fill(await codeSentTo(world, who.phoneE164, 'sms'));
     await page.getByRole('button', { name: 'Create account' }).click();
 
     await page.getByRole('heading', { name: 'Your wallet' }).waitFor();
@@ -107,7 +91,7 @@ describe('wallet app', () => {
     expect((await page.request.get('/v1/wallet')).status()).toBe(401);
     await look(page, 'wallet-login-sms');
 
-    await page.getByLabel('Code from the SMS').fill(await codeSentTo(owner.phoneE164, 'sms'));
+    await page.getByLabel('Code from the SMS').fill(await codeSentTo(world, owner.phoneE164, 'sms'));
     await page.getByRole('button', { name: 'Confirm' }).click();
     await page.getByRole('heading', { name: 'Your wallet' }).waitFor();
     // A new device starts in cooling-off (ID-10), and the screen says what that means.

@@ -5,28 +5,16 @@
  */
 import type { ComponentChildren } from 'preact';
 import { useContext, useEffect } from 'preact/hooks';
-import { useLocale, type Locale } from './i18n/i18n.js';
+import { useLocale } from './i18n/i18n.js';
+import { LanguageSwitch } from '../../shared/ui.js';
 import { SessionContext } from './session.js';
-
-const LANGUAGES: { locale: Locale; name: string }[] = [
-  { locale: 'ja', name: '日本語' },
-  { locale: 'en', name: 'English' },
-];
 
 export type Task = 'sale' | 'afterSale' | 'cash';
 const TASKS: Task[] = ['sale', 'afterSale', 'cash'];
 
-function LanguageSwitch() {
+function Languages() {
   const { locale, setLocale, t } = useLocale();
-  return (
-    <div class="lang" role="group" aria-label={t('lang.switch')}>
-      {LANGUAGES.map((l) => (
-        <button key={l.locale} type="button" lang={l.locale} aria-pressed={locale === l.locale} onClick={() => setLocale(l.locale)}>
-          {l.name}
-        </button>
-      ))}
-    </div>
-  );
+  return <LanguageSwitch locale={locale} setLocale={setLocale} label={t('lang.switch')} />;
 }
 
 export function Layout({ title, task, onTask, children }: { title: string; task?: Task; onTask?(t: Task): void; children: ComponentChildren }) {
@@ -42,7 +30,7 @@ export function Layout({ title, task, onTask, children }: { title: string; task?
           <span class="name">{t('app.title')}</span>
           {session && <span class="where" data-testid="terminal">{t('terminal.at', { store: session.terminal.store.name, terminal: session.terminal.id })}</span>}
         </div>
-        <LanguageSwitch />
+        <Languages />
         {session && <button type="button" class="signout" onClick={() => session.signOut()}>{t('signOut')}</button>}
       </header>
       {session && onTask && (

@@ -5,6 +5,7 @@
  */
 import type { ComponentChildren } from 'preact';
 import { useEffect, useId, useRef } from 'preact/hooks';
+import { Alert, Form, Submit } from '../../shared/ui.js';
 import { useLocale } from './i18n/i18n.js';
 
 interface FieldProps {
@@ -44,33 +45,10 @@ export function Field({ label, hint, value, onValue, type = 'text', focus, large
 
 export function ErrorAlert({ message }: { message: string | undefined }) {
   const { t } = useLocale();
-  return (
-    <div role="alert" class={message ? 'alert' : 'alert empty'}>
-      {message && (<><strong>{t('error.title')}</strong><p>{message}</p></>)}
-    </div>
-  );
+  return <Alert title={t('error.title')} message={message} />;
 }
 
-export function Form({ onSubmit, busy, children }: { onSubmit(): void | Promise<void>; busy: boolean; children: ComponentChildren }) {
-  return (
-    // The page's explained refusals replace the browser's own validation bubbles, which
-    // speak the browser's language rather than the one chosen at the till.
-    <form
-      noValidate
-      aria-busy={busy}
-      onSubmit={(e) => {
-        e.preventDefault();
-        if (!busy) void onSubmit();
-      }}
-    >
-      {children}
-    </form>
-  );
-}
-
-export function Submit({ label, busy }: { label: string; busy: boolean }) {
-  return <button class="primary" type="submit" disabled={busy}>{label}</button>;
-}
+export { Form, Submit };
 
 /** Label–value pairs of a receipt or a payment. */
 export function Facts({ rows }: { rows: [string, ComponentChildren, string?][] }) {

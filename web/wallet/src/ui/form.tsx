@@ -3,8 +3,8 @@
  * and its hint is announced with it (aria-describedby); a refusal appears in an alert
  * region, present from the start, that screen readers read out as soon as it fills.
  */
-import type { ComponentChildren } from 'preact';
 import { useEffect, useId, useRef } from 'preact/hooks';
+import { Alert, Form, Submit } from '../../../shared/ui.js';
 import { useLocale } from '../i18n/i18n.js';
 
 interface InputProps {
@@ -55,30 +55,7 @@ export function CodeField(props: { label: string; hint?: string; value: string; 
 
 export function ErrorAlert({ message }: { message: string | undefined }) {
   const { t } = useLocale();
-  return (
-    <div role="alert" class={message ? 'alert' : 'alert empty'}>
-      {message && (<><strong>{t('error.title')}</strong><p>{message}</p></>)}
-    </div>
-  );
+  return <Alert title={t('error.title')} message={message} />;
 }
 
-export function Form({ onSubmit, busy, children }: { onSubmit(): void | Promise<void>; busy: boolean; children: ComponentChildren }) {
-  return (
-    // The API's explained refusals replace the browser's own validation bubbles, which
-    // speak the browser's language rather than the one chosen in the app.
-    <form
-      noValidate
-      aria-busy={busy}
-      onSubmit={(e) => {
-        e.preventDefault();
-        if (!busy) void onSubmit();
-      }}
-    >
-      {children}
-    </form>
-  );
-}
-
-export function Submit({ label, busy }: { label: string; busy: boolean }) {
-  return <button class="primary" type="submit" disabled={busy}>{label}</button>;
-}
+export { Form, Submit };

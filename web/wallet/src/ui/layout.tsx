@@ -1,24 +1,12 @@
 /** The frame of every screen: the brand, the language switch, and the screen's content. */
 import type { ComponentChildren } from 'preact';
 import { useEffect } from 'preact/hooks';
-import { useLocale, type Locale } from '../i18n/i18n.js';
+import { useLocale } from '../i18n/i18n.js';
+import { LanguageSwitch } from '../../../shared/ui.js';
 
-const LANGUAGES: { locale: Locale; name: string }[] = [
-  { locale: 'ja', name: '日本語' },
-  { locale: 'en', name: 'English' },
-];
-
-function LanguageSwitch() {
+function Languages() {
   const { locale, setLocale, t } = useLocale();
-  return (
-    <div class="lang" role="group" aria-label={t('lang.switch')}>
-      {LANGUAGES.map((l) => (
-        <button key={l.locale} type="button" lang={l.locale} aria-pressed={locale === l.locale} onClick={() => setLocale(l.locale)}>
-          {l.name}
-        </button>
-      ))}
-    </div>
-  );
+  return <LanguageSwitch locale={locale} setLocale={setLocale} label={t('lang.switch')} />;
 }
 
 export function Layout({ title, children }: { title: string; children: ComponentChildren }) {
@@ -34,7 +22,7 @@ export function Layout({ title, children }: { title: string; children: Component
           <img src="/app/icons/icon.svg" alt="" width={28} height={28} />
           Konpay
         </span>
-        <LanguageSwitch />
+        <Languages />
       </header>
       <main class="screen">
         <h1>{title}</h1>
