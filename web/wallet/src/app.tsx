@@ -12,15 +12,23 @@ import { HomeScreen } from './screens/home.js';
 import { LoginScreen } from './screens/login.js';
 import { PayScreen } from './screens/pay.js';
 import { SignupScreen } from './screens/signup.js';
+import { CardsScreen } from './money/cards.js';
+import { TopupScreen } from './money/topup.js';
+import { RecoverScreen } from './security/recover.js';
+import { RecoveryCodesScreen } from './security/recovery-codes.js';
+import { SecurityScreen } from './security/security.js';
+import { TotpScreen } from './security/totp.js';
 
 type Session = 'checking' | 'in' | 'out';
 
 /** The screens of a signed-in customer; any other path lands on home. */
-const SIGNED_IN: readonly Route[] = ['home', 'pay', 'history'];
+const SIGNED_IN: readonly Route[] = ['home', 'pay', 'history', 'security', 'totp', 'recoveryCodes', 'cards', 'topup'];
+/** The screens of a signed-out visitor; any other path lands on signing in. */
+const SIGNED_OUT: readonly Route[] = ['login', 'signup', 'recover'];
 
 function allowed(route: Route | undefined, session: Session): Route {
   if (session === 'in') return route && SIGNED_IN.includes(route) ? route : 'home';
-  return route === 'signup' ? 'signup' : 'login';
+  return route && SIGNED_OUT.includes(route) ? route : 'login';
 }
 
 export function App() {
@@ -53,5 +61,11 @@ export function App() {
     case 'history': return <HistoryScreen onSignedOut={signedOut} />;
     case 'signup': return <SignupScreen onSignedIn={signedIn} />;
     case 'login': return <LoginScreen onSignedIn={signedIn} />;
+    case 'recover': return <RecoverScreen onSignedIn={signedIn} />;
+    case 'security': return <SecurityScreen onSignedOut={signedOut} />;
+    case 'totp': return <TotpScreen onSignedOut={signedOut} />;
+    case 'recoveryCodes': return <RecoveryCodesScreen onSignedOut={signedOut} />;
+    case 'cards': return <CardsScreen onSignedOut={signedOut} />;
+    case 'topup': return <TopupScreen onSignedOut={signedOut} />;
   }
 }

@@ -6,10 +6,17 @@ import { useEffect, useState } from 'preact/hooks';
 
 const BASE = '/app';
 
-export type Route = 'home' | 'signup' | 'login' | 'pay' | 'history';
+export type Route =
+  | 'home' | 'signup' | 'login' | 'pay' | 'history'
+  // Security (web/wallet/src/security/)
+  | 'security' | 'totp' | 'recoveryCodes' | 'recover'
+  // Money (web/wallet/src/money/)
+  | 'cards' | 'topup';
 
 const PATHS: Record<Route, string> = {
   home: `${BASE}/`, signup: `${BASE}/signup`, login: `${BASE}/login`, pay: `${BASE}/pay`, history: `${BASE}/history`,
+  security: `${BASE}/security`, totp: `${BASE}/security/totp`, recoveryCodes: `${BASE}/security/recovery-codes`, recover: `${BASE}/recover`,
+  cards: `${BASE}/cards`, topup: `${BASE}/topup`,
 };
 
 export function routeOf(pathname: string): Route | undefined {

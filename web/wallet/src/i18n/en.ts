@@ -1,5 +1,10 @@
-/** English: the source of every message key; ja.ts must translate each one. */
+/** English: the source of every message key; ja.ts must translate each one. Each area's screens keep their messages in their own file. */
+import { moneyEn } from './money.js';
+import { securityEn } from './security.js';
+
 export const en = {
+  ...securityEn,
+  ...moneyEn,
   'app.tagline': 'Pay at the store with your phone',
   'lang.switch': 'Language',
   'action.next': 'Next',

@@ -1,7 +1,11 @@
 /** 日本語: every key of en.ts, checked by the type. */
 import type { MessageKey } from './en.js';
+import { moneyJa } from './money.js';
+import { securityJa } from './security.js';
 
 export const ja: Record<MessageKey, string> = {
+  ...securityJa,
+  ...moneyJa,
   'app.tagline': 'スマホでお店の支払い',
   'lang.switch': '言語',
   'action.next': '次へ',

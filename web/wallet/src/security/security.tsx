@@ -1,0 +1,9 @@
+/** Placeholder until this screen is built. */
+import { useLocale } from '../i18n/i18n.js';
+import { Layout } from '../ui/layout.js';
+import { BackHome } from '../ui/nav.js';
+
+export function SecurityScreen(_: { onSignedOut(): void }) {
+  const { t } = useLocale();
+  return <Layout title={t('security.title')}><BackHome /></Layout>;
+}
