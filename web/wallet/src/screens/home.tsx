@@ -1,7 +1,7 @@
 /**
  * The first screen after signing in: the balance, what can be spent now, and why money
  * might not move (cooling-off after a new device, a frozen wallet), and the way to pay
- * and to the history. Top-ups come with issue 8's next screens.
+ * and to top-ups, the history, cards and security settings.
  */
 import { useEffect, useState } from 'preact/hooks';
 import type { Wallet } from '../../../shared/contract.js';
@@ -48,7 +48,10 @@ export function HomeScreen({ onSignedOut }: { onSignedOut(): void }) {
       {wallet && <WalletNotices wallet={wallet} />}
       <nav class="actions" aria-label={t('home.title')}>
         <Link to="pay" class="primary button">{t('home.pay')}</Link>
+        <Link to="topup" class="secondary button">{t('topup.title')}</Link>
         <Link to="history" class="secondary button">{t('home.history')}</Link>
+        <Link to="cards" class="secondary button">{t('cards.title')}</Link>
+        <Link to="security" class="secondary button">{t('security.title')}</Link>
       </nav>
       <button class="secondary" type="button" disabled={signOut.busy} onClick={() => signOut.run(async () => {
         await api('POST', '/v1/logout');
