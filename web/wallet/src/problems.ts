@@ -4,20 +4,14 @@
  * seconds to wait); any other code says so and names it, for support.
  */
 import { ApiError, NetworkError } from './api.js';
-import type { MessageKey } from './i18n/en.js';
+import { en, type MessageKey } from './i18n/en.js';
 import type { Translate } from './i18n/i18n.js';
 
 /** Codes with a message of their own; the type refuses one without its `error.…` message. */
 type CodeOf<K> = K extends `error.${infer C}` ? C : never;
 type Explained = CodeOf<MessageKey>;
-const KNOWN: readonly Explained[] = [
-  'invalid_email', 'invalid_phone', 'code_wrong', 'code_expired', 'code_not_sent', 'flow_not_found', 'too_many_attempts',
-  'resend_too_soon', 'resend_limit', 'code_send_limit', 'account_exists', 'invalid_credentials', 'login_throttled',
-  'proof_of_work_required', 'account_frozen', 'unauthenticated', 'session_expired', 'csrf_failed', 'validation_failed',
-  'factor_unavailable', 'pin_wrong', 'pin_locked', 'pin_weak', 'unlock_required', 'device_required', 'reauthentication_required',
-  'password_wrong', 'reauthentication_locked', 'invalid_cursor',
-];
-const isExplained = (code: string): code is Explained => (KNOWN as readonly string[]).includes(code);
+/** Every `error.<code>` message, in whichever area's message file it lives, explains its code. */
+const isExplained = (code: string): code is Explained => `error.${code}` in en;
 const WEAK_REASONS = ['too_short', 'too_long', 'breached', 'contains_identifier'] as const;
 
 /** A mistake caught before asking the API (an empty field, a too-short password). */
