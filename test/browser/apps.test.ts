@@ -53,6 +53,15 @@ describe('web apps as served', () => {
     expect(cached.some((p) => p.startsWith('/assets/'))).toBe(true);
     expect(cached.filter((p) => !p.startsWith('/app/') && !p.startsWith('/assets/'))).toEqual([]);
 
+    // A chunk of an earlier release, which no page names any more, goes at the next fresh load.
+    await page.evaluate("caches.open('konpay-wallet-v1').then((c) => c.put('/assets/old-release-0000.js', new Response('')))");
+    expect(await page.evaluate(CACHED_PATHS)).toContain('/assets/old-release-0000.js');
+    await page.reload();
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await expect.poll(() => page.evaluate(CACHED_PATHS)).not.toContain('/assets/old-release-0000.js');
+    const kept = (await page.evaluate(CACHED_PATHS)) as string[];
+    expect(kept.filter((p) => p.startsWith('/assets/')).sort()).toEqual(cached.filter((p) => p.startsWith('/assets/')).sort());
+
     // Offline, the wallet still opens (and says it cannot reach Konpay when asked to).
     await context.setOffline(true);
     await page.reload();
