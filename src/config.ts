@@ -130,8 +130,11 @@ export const envSchema = z.object({
   KONPAY_PASSWORD_PEPPER: z.string().optional(),
   KONPAY_SIGNING_KEY: z.string().optional(),
   KONPAY_ENCRYPTION_KEY: z.string().optional(),
-  // Interim operator API credential (src/ops/http/); production leaves the API off without it.
+  // The operator API's machine credential (src/ops/http/); without it only console sessions get in.
   OPERATOR_API_TOKEN: z.string().min(32, 'must be at least 32 characters').optional(),
+  // Console sessions of operators (src/operators/): short, since they reach every customer's data.
+  OPERATOR_SESSION_IDLE_MINUTES: int(1, 24 * 60).default(30),
+  OPERATOR_SESSION_HOURS: int(1, 24).default(12),
   // Merchant webhooks (PAY-3): an answer slower than this counts as none, and is retried.
   WEBHOOK_TIMEOUT_MS: int(100, 60_000).default(10_000),
 });
@@ -227,8 +230,10 @@ export interface Config {
     /** Payments gathered into one transaction at most, and such transactions at once (src/shared/batcher.ts). */
     readonly batch: { readonly maxBatch: number; readonly lanes: number };
   };
-  /** The operator API (`/ops/v1`): off when there is no token (production without OPERATOR_API_TOKEN). */
+  /** The operator API's machine token: undefined when there is none (production without OPERATOR_API_TOKEN); consoles still sign in. */
   readonly operatorApi: { readonly tokenSource: 'environment' | 'secrets-file' } | undefined;
+  /** Operators' console sessions: idle timeout and absolute lifetime. */
+  readonly operatorSessions: { readonly idleMs: number; readonly absoluteMs: number };
   /** Merchant webhooks (PAY-3): delivery timeout; production sends only to https:// endpoints. */
   readonly webhooks: { readonly timeoutMs: number; readonly httpsOnly: boolean };
   readonly secrets: Secrets;
@@ -374,6 +379,7 @@ export async function loadConfig(source: Record<string, string | undefined>): Pr
       batch: { maxBatch: e.PAYMENT_BATCH_MAX, lanes: e.PAYMENT_BATCH_LANES },
     },
     operatorApi: secrets.operatorApiToken ? { tokenSource: e.OPERATOR_API_TOKEN ? 'environment' : 'secrets-file' } : undefined,
+    operatorSessions: { idleMs: e.OPERATOR_SESSION_IDLE_MINUTES * 60_000, absoluteMs: e.OPERATOR_SESSION_HOURS * 3_600_000 },
     webhooks: { timeoutMs: e.WEBHOOK_TIMEOUT_MS, httpsOnly: production },
     redisUrl: e.REDIS_URL,
     trustedProxies: csv(e.TRUSTED_PROXIES),

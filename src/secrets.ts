@@ -18,9 +18,9 @@ export interface Secrets {
   /** Password of the embedded PostgreSQL superuser; absent when DATABASE_URL is used in production. */
   readonly embeddedDbPassword: string | undefined;
   /**
-   * Bearer token of the operator API (`/ops/v1`, src/ops/http/), ≥ 32 characters; an
-   * interim credential until operator accounts exist. Absent in production unless
-   * OPERATOR_API_TOKEN is set, which leaves the operator API off.
+   * Bearer token of the operator API (`/ops/v1`, src/ops/http/) for machines, ≥ 32
+   * characters; people sign in to the console with their own accounts. Absent in
+   * production unless OPERATOR_API_TOKEN is set: then no bearer token is accepted.
    */
   readonly operatorApiToken: string | undefined;
 }

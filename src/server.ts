@@ -81,7 +81,15 @@ import type { TopupsDeps } from './topups/deps.js';
 import { TopupReconciler } from './topups/reconciler.js';
 import { topupRoutes } from './topups/routes.js';
 import { cardNetworkWebhookRoutes } from './topups/webhook-routes.js';
-import { apiTokenAuthenticator } from './ops/http/auth.js';
+import { apiTokenAuthenticator, operatorAuthenticator } from './ops/http/auth.js';
+import { consoleRoutes } from './ops/console/routes.js';
+import { consoleErrors } from './ops/console/errors.js';
+import type { OperatorSignInDeps } from './operators/deps.js';
+import { operatorAccountErrors } from './operators/errors.js';
+import { consoleAuthenticator } from './operators/http-auth.js';
+import { operatorSessionRoutes, operatorSignInRoutes } from './operators/routes.js';
+import { OperatorSessions } from './operators/sessions.js';
+import { OperatorSignInThrottle } from './operators/throttle.js';
 import { operatorErrors } from './ops/http/errors.js';
 import { operatorRoutes } from './ops/http/routes.js';
 import { webhookTopicHandler } from './webhooks/delivery.js';
@@ -89,11 +97,14 @@ import { merchantEvents } from './webhooks/emit.js';
 import { webhookErrors } from './webhooks/errors.js';
 import { webhookOpsRoutes } from './webhooks/routes.js';
 import { webRoutes } from './web/routes.js';
+import { SwitchBoard } from './ops/switches/board.js';
+import { switchErrors } from './ops/switches/errors.js';
+import { switchOpsRoutes } from './ops/switches/routes.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 /** Every module's closed error table; `/problems` documents exactly these. */
-export const ERROR_MODULES = [httpErrors, identityErrors, idempotencyErrors, walletErrors, posErrors, codesErrors, cardErrors, topupErrors, cashErrors, paymentErrors, operatorErrors, webhookErrors, settlementErrors] as const;
+export const ERROR_MODULES = [httpErrors, identityErrors, idempotencyErrors, walletErrors, posErrors, codesErrors, cardErrors, topupErrors, cashErrors, paymentErrors, operatorErrors, webhookErrors, settlementErrors, switchErrors, operatorAccountErrors, consoleErrors] as const;
 
 export interface Konpay {
   readonly app: App;
@@ -107,6 +118,8 @@ export interface Konpay {
   /** Resolves card top-ups in flight (lost answers, lapsed challenges). */
   readonly reconciler: TopupReconciler;
   readonly identity: IdentityDeps;
+  /** This process's copy of the kill switches (OPS-1), polled from the database. */
+  readonly switches: SwitchBoard;
   /** The in-process card network simulator, when enabled. */
   readonly cardnet: Cardnet | undefined;
   /** Base URL the server listens on (after `listen`). */
@@ -188,6 +201,12 @@ export async function startKonpay(config: Config, opts: StartOptions = {}): Prom
   const factorDeps: FactorDeps = { ...identity, keys: factorKeys, rp: relyingPartyOf(config.http.publicUrl) };
   // Recovery, privileged changes and "this wasn't me" links (recovery/, changes/).
   const accountDeps: AccountDeps = { ...identity, freezeLinks };
+  // Operators' console sign-in (src/operators/): the customers' hasher and counter store, their own sessions.
+  const operatorDeps: OperatorSignInDeps = {
+    pool, clock, hasher, dummyHash: identity.dummyHash, encryptionKey,
+    sessions: new OperatorSessions(config.operatorSessions, signingKey),
+    throttle: new OperatorSignInThrottle(throttle.store, signingKey),
+  };
 
   // The card network's webhooks are signed with this; the simulator and Konpay share it.
   const cardWebhookSecret = config.cardnet.webhookSecret ?? hmac(signingKey, 'cardnet-webhook').toString('hex');
@@ -208,6 +227,8 @@ export async function startKonpay(config: Config, opts: StartOptions = {}): Prom
   const psp = cardNetworkUrl ? simulatorClient({ baseUrl: cardNetworkUrl, timeoutMs: config.cards.networkTimeoutMs }) : offlineNetwork();
   const cardsDeps: CardsDeps = {
     pool, clock, logger, psp, events: identity.events, publicUrl: config.http.publicUrl,
+    // Browsers reach the network at its public URL, which may differ from the one we call.
+    cardFormBase: config.cardnet.publicUrl ?? cardNetworkUrl,
     rules: { ...config.cards, challengeMs: config.cards.challengeMs },
   };
   const topupsDeps: TopupsDeps = {
@@ -217,6 +238,9 @@ export async function startKonpay(config: Config, opts: StartOptions = {}): Prom
   const reconciler = new TopupReconciler(topupsDeps, config.cards.reconcileEveryMs);
   // Signed POS requests: this server's own terminal cache and nonce batcher; the operator
   // API below tells the cache of the changes it makes (src/pos/terminal-cache.ts).
+  // Kill switches (OPS-1): read once before serving, then polled (src/ops/switches/board.ts).
+  const switches = new SwitchBoard({ pool, logger });
+  await switches.refresh();
   const posAuth = makePosAuthDeps({ pool, clock, encryptionKey, clockSkewSeconds: config.pos.clockSkewSeconds, terminalCacheMs: config.pos.terminalCacheMs });
 
   const app = await buildApp({
@@ -227,7 +251,7 @@ export async function startKonpay(config: Config, opts: StartOptions = {}): Prom
     trustedProxies: config.trustedProxies,
     routes: [
       systemRoutes({ pool, migrations, catalogue: errorCatalogue(ERROR_MODULES) }),
-      authRoutes(identity, { secureCookies }),
+      authRoutes(identity, { secureCookies, switches }),
       challengeRoutes(throttle.pow, clock),
       meRoutes(identity, auth),
       factorRoutes(factorDeps, auth),
@@ -235,15 +259,15 @@ export async function startKonpay(config: Config, opts: StartOptions = {}): Prom
       pushRoutes(identity, auth),
       walletRoutes({ pool, clock, limits: config.limits, auth }),
       cardRoutes(cardsDeps, auth),
-      topupRoutes(topupsDeps, auth, new Idempotency(pool, clock)),
+      topupRoutes(topupsDeps, auth, new Idempotency(pool, clock), switches),
       cardNetworkWebhookRoutes(topupsDeps, cardWebhookSecret),
       // Signed POS API (PAY-2); later POS route plugins go in posRoutes' list (src/pos/routes.ts).
       posRoutes(posAuth, [
-        cashTopupRoutes({ clock, limits: config.limits, signingKey, notifier, publicUrl: config.http.publicUrl }, new Idempotency(pool, clock)),
+        cashTopupRoutes({ clock, limits: config.limits, signingKey, notifier, publicUrl: config.http.publicUrl }, new Idempotency(pool, clock), switches),
         paymentRoutes({
           pool, clock, logger, limits: config.limits, signingKey, notifier, publicUrl: config.http.publicUrl,
           rules: config.payments, risk: allowAll, merchantEvents: merchantEvents(outbox), accounts: new AccountIds(),
-        }, new Idempotency(pool, clock), config.payments.batch),
+        }, new Idempotency(pool, clock), config.payments.batch, switches),
         ...(opts.posRoutes ?? []),
       ]),
       recoveryRoutes(accountDeps, { secureCookies }),
@@ -252,13 +276,22 @@ export async function startKonpay(config: Config, opts: StartOptions = {}): Prom
       changeRoutes(accountDeps, auth),
       codesRoutes({ ...identity, signingKey, policy: config.codes }, auth),
       ...(config.notify.devOutbox ? [devOutboxRoutes(pool)] : []),
-      // Operator API (src/ops/http/): only with a token; later operator route plugins go in its list.
-      ...(config.secrets.operatorApiToken
-        ? [operatorRoutes({ authenticate: apiTokenAuthenticator(config.secrets.operatorApiToken), merchants: { pool, clock, encryptionKey, onChainChange: (c) => posAuth.terminals.forget(c) } }, [
-            webhookOpsRoutes({ pool, clock, outbox, encryptionKey, httpsOnly: config.webhooks.httpsOnly }),
-            settlementOpsRoutes({ pool, clock }),
-          ])]
-        : []),
+      // Operator API (src/ops/http/): the machine token (when set) or a console session;
+      // later operator route plugins go in its list. Sign-in itself is outside it.
+      operatorSignInRoutes(operatorDeps, { secureCookies }),
+      operatorRoutes({
+        authenticate: operatorAuthenticator({
+          token: config.secrets.operatorApiToken ? apiTokenAuthenticator(config.secrets.operatorApiToken) : undefined,
+          console: consoleAuthenticator(operatorDeps),
+        }),
+        merchants: { pool, clock, encryptionKey, onChainChange: (c) => posAuth.terminals.forget(c) },
+      }, [
+        operatorSessionRoutes(operatorDeps, { secureCookies }),
+        consoleRoutes({ pool, clock, limits: config.limits, events: identity.events }),
+        webhookOpsRoutes({ pool, clock, outbox, encryptionKey, httpsOnly: config.webhooks.httpsOnly }),
+        settlementOpsRoutes({ pool, clock }),
+        switchOpsRoutes({ pool, clock, onChange: () => switches.refresh() }),
+      ]),
       // The wallet, POS and console front ends (web/, built by `npm run build:web`).
       webRoutes(),
       ...(opts.routes ?? []),
@@ -267,7 +300,7 @@ export async function startKonpay(config: Config, opts: StartOptions = {}): Prom
   await app.ready();
   // Where the operator token is, never what it is.
   if (config.operatorApi?.tokenSource === 'secrets-file') logger.info({ file: join(config.dataDir, 'secrets.json'), field: 'operatorApiToken' }, 'operator API on; its token is in the secrets file');
-  else if (!config.operatorApi) logger.info('operator API off: OPERATOR_API_TOKEN is not set');
+  else if (!config.operatorApi) logger.info('operator API token off: OPERATOR_API_TOKEN is not set; only console sessions get in');
   const sweeper = new PendingSweeper({ pool, clock, logger, everyMs: config.ledgerSweepMs });
   const flowSweeper = new FlowSweeper({ pool, clock, logger, everyMs: config.flowSweepMs });
   if (opts.worker !== false) {
@@ -276,11 +309,13 @@ export async function startKonpay(config: Config, opts: StartOptions = {}): Prom
     reconciler.start();
     flowSweeper.start();
   }
+  // Always, background jobs or not: a server that stopped polling would miss switches.
+  switches.start();
 
 
   let closing: Promise<void> | undefined;
   const konpay: Konpay = {
-    app, pool, logger, notifier, outbox, worker, sweeper, reconciler, identity, cardnet,
+    app, pool, logger, notifier, outbox, worker, sweeper, reconciler, identity, cardnet, switches,
     url: '',
     async listen() {
       konpay.url = await app.listen({ host: config.http.host, port: config.http.port });
@@ -289,6 +324,7 @@ export async function startKonpay(config: Config, opts: StartOptions = {}): Prom
     close() {
       closing ??= (async () => {
         await app.close();
+        await switches.stop();
         await cardnet?.close();
         await flowSweeper.stop();
         await reconciler.stop();

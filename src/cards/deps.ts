@@ -22,6 +22,11 @@ export interface CardsDeps {
   readonly events: SecurityEvents;
   /** Konpay's public URL: the card network sends the browser back here after a challenge. */
   readonly publicUrl: string;
+  /**
+   * The card network's base URL as the customer's browser reaches it (its hosted card
+   * form); unset when there is no network to send anyone to.
+   */
+  readonly cardFormBase?: string | undefined;
   readonly rules: CardRules;
 }
 

@@ -5,14 +5,14 @@ import { sendHtml } from '../http/html.js';
 import { problemSchema } from '../http/problem.js';
 import { clientOf, requireSession, type AuthDeps } from '../identity/http-auth.js';
 import { problem } from '../shared/errors.js';
-import { fromPublicId } from '../shared/ids.js';
+import { fromPublicId, toPublicId } from '../shared/ids.js';
 import type { CardsDeps } from './deps.js';
 import { cardErrors } from './errors.js';
 import { identityErrors } from '../identity/errors.js';
 import { cardsOf, removeCard } from './manage.js';
-import { renderReturnPage } from './return-page.js';
+import { renderReturnPage, type ReturnPage } from './return-page.js';
 import { addCard, completeCardSetup, type AddCardResult, type CompleteResult } from './setup.js';
-import { cardSchema, cardView, nextActionSchema } from './views.js';
+import { cardFormAnswer, cardSchema, cardView, nextActionSchema } from './views.js';
 
 const TAGS = ['cards'];
 const security: Record<string, string[]>[] = [{ bearer: [] }, { cookie: [] }];
@@ -31,6 +31,14 @@ const addAnswer = z.object({ card: cardSchema, nextAction: nextActionSchema }).m
 const listAnswer = z.object({ cards: z.array(cardSchema) }).meta({
   examples: [{ cards: [{ id: 'crd_019ab5c4e2d07c3a9e51f0b2d4c6a8e5', brand: 'visa', last4: '2008', expMonth: 12, expYear: 2030, status: 'active', failureCode: null, createdAt: '2026-11-25T09:00:00.000Z' }] }],
 });
+
+/** The hosted form, sending the browser back to the wallet's cards screen (the network only returns to Konpay's origin). */
+const cardFormUrl = (deps: Pick<CardsDeps, 'cardFormBase' | 'publicUrl'>): string | null => {
+  if (!deps.cardFormBase) return null;
+  const url = new URL(`${deps.cardFormBase.replace(/\/$/, '')}/cardnet/card-form`);
+  url.searchParams.set('returnUrl', `${deps.publicUrl}/app/cards`);
+  return url.toString();
+};
 
 function refuseAdd(r: Exclude<AddCardResult, { kind: 'created' }>): never {
   switch (r.kind) {
@@ -60,9 +68,10 @@ export function cardRoutes(deps: CardsDeps, auth: AuthDeps): FastifyPluginAsyncZ
         params: cardParams, response: { 200: z.string().meta({ description: 'An HTML page', examples: ['<!doctype html><html lang="ja">…<h1>カードを登録しました</h1>…</html>'] }) },
       },
     }, async (req, reply) => {
-      const r = await completeCardSetup(deps, cardIdOf(req.params.cardId), undefined, { ...clientOf(req), deviceId: null, now: deps.clock.now() });
+      const cardId = cardIdOf(req.params.cardId);
+      const r = await completeCardSetup(deps, cardId, undefined, { ...clientOf(req), deviceId: null, now: deps.clock.now() });
       reply.header('cache-control', 'no-store');
-      return sendHtml(reply, renderReturnPage(returnPageFor(r)));
+      return sendHtml(reply, renderReturnPage(cardReturnPage(r, cardId)));
     });
 
     app.register(async (plugin) => {
@@ -83,6 +92,14 @@ export function cardRoutes(deps: CardsDeps, auth: AuthDeps): FastifyPluginAsyncZ
           nextAction: r.challengeUrl ? { type: 'three_ds_challenge' as const, url: r.challengeUrl } : null,
         });
       });
+
+      authed.get('/v1/cards/card-form', {
+        schema: {
+          tags: TAGS, summary: 'Where to enter a new card: the card network\'s hosted form', security,
+          description: 'The card number is typed on the card network\'s page, never sent to Konpay. The form sends the browser back to the wallet app with a token for `POST /v1/cards`. `url` is null when no card network is configured.',
+          response: { 200: cardFormAnswer, 401: problemSchema },
+        },
+      }, async () => ({ url: cardFormUrl(deps), maxCards: deps.rules.perAccount }));
 
       authed.post('/v1/cards/:cardId/verify', {
         schema: {
@@ -111,10 +128,16 @@ export function cardRoutes(deps: CardsDeps, auth: AuthDeps): FastifyPluginAsyncZ
   };
 }
 
-function returnPageFor(r: CompleteResult) {
-  if (r.kind === 'not_found') return { ok: false, ja: 'カードが見つかりません', en: 'We could not find that card.' };
-  if (r.kind === 'network_unavailable') return { ok: 'pending' as const, ja: '確認中です', en: 'We are still checking with your card issuer. Open the app in a moment.' };
-  if (r.kind === 'challenge_pending') return { ok: 'pending' as const, ja: '本人認証が完了していません', en: 'The card issuer\'s check is not finished yet.' };
-  if (r.card.status === 'active') return { ok: true, ja: 'カードを登録しました', en: `Card •••• ${r.card.last4} was added.` };
-  return { ok: false, ja: 'カードを登録できませんでした', en: 'The card could not be added. Open the app for the reason.' };
+/**
+ * The page after the challenge. Its link back names the card (one we found) so the
+ * app can show the outcome even when the challenge was completed in another tab.
+ */
+function cardReturnPage(r: CompleteResult, cardId: string): ReturnPage {
+  if (r.kind === 'not_found') return { ok: false, ja: 'カードが見つかりません', en: 'We could not find that card.', back: '/app/cards' };
+  // `cardId` passed fromPublicId's strict hex check and names a card the database has.
+  const back = `/app/cards?card=${toPublicId('crd', cardId)}`;
+  if (r.kind === 'network_unavailable') return { ok: 'pending', ja: '確認中です', en: 'We are still checking with your card issuer. The app shows the result in a moment.', back };
+  if (r.kind === 'challenge_pending') return { ok: 'pending', ja: '本人認証が完了していません', en: 'The card issuer\'s check is not finished yet.', back };
+  if (r.card.status === 'active') return { ok: true, ja: 'カードを登録しました', en: `Card •••• ${r.card.last4} was added.`, back };
+  return { ok: false, ja: 'カードを登録できませんでした', en: 'The card could not be added. The app shows why.', back };
 }

@@ -28,3 +28,11 @@ export const nextActionSchema = z.object({
 }).nullable().meta({ id: 'NextAction' });
 
 export const cardDescription = (c: Pick<CardRow, 'brand' | 'last4'>) => `${c.brand === 'unknown' ? 'Card' : c.brand[0]!.toUpperCase() + c.brand.slice(1)} •••• ${c.last4}`;
+
+export const cardFormAnswer = z.object({
+  url: z.string().nullable().describe('The card network\'s hosted form, returning to the wallet app; null when no card network is configured'),
+  maxCards: z.number().int().describe('How many cards an account may hold'),
+}).meta({
+  id: 'CardForm',
+  examples: [{ url: 'http://localhost:3100/cardnet/card-form?returnUrl=http%3A%2F%2Flocalhost%3A3000%2Fapp%2Fcards', maxCards: 3 }],
+});

@@ -146,7 +146,8 @@ export async function buildApp(opts: AppOptions): Promise<App> {
         securitySchemes: {
           bearer: { type: 'http', scheme: 'bearer', description: 'Session token (`kps_…`) from login, for the app' },
           cookie: { type: 'apiKey', in: 'cookie', name: 'konpay_session', description: 'Session cookie for the web apps; writes also need `x-csrf-token`' },
-          operatorToken: { type: 'http', scheme: 'bearer', description: 'Operator API token (`OPERATOR_API_TOKEN`); interim, until operator accounts' },
+          operatorToken: { type: 'http', scheme: 'bearer', description: 'Operator API token (`OPERATOR_API_TOKEN`), for machines' },
+          operatorSession: { type: 'apiKey', in: 'cookie', name: 'konpay_ops', description: 'Console session from `POST /ops/v1/session` (password and TOTP); writes also need `x-csrf-token`' },
           posSignature: { type: 'apiKey', in: 'header', name: 'Konpay-Signature', description: 'Store terminals sign every request (HMAC-SHA256 with Konpay-Key-Id, Konpay-Timestamp, Konpay-Nonce); see docs/pos-api.md' },
         },
       },

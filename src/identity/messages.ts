@@ -40,7 +40,7 @@ export function alreadyRegisteredSms(locale: Locale): string {
 export type SecurityEventKind =
   | 'account_created' | 'new_device_login' | 'password_changed' | 'email_changed' | 'phone_changed'
   | 'factor_added' | 'factor_removed' | 'recovery_completed' | 'account_frozen' | 'card_added'
-  | 'sessions_revoked' | 'breached_password_detected' | 'app_pin_locked' | 'money_moved';
+  | 'sessions_revoked' | 'breached_password_detected' | 'app_pin_locked' | 'money_moved' | 'account_unfrozen';
 
 const EVENT_TITLES: Record<SecurityEventKind, { ja: string; en: string }> = {
   account_created: { ja: 'アカウントを作成しました', en: 'Your account was created' },
@@ -57,6 +57,7 @@ const EVENT_TITLES: Record<SecurityEventKind, { ja: string; en: string }> = {
   breached_password_detected: { ja: 'パスワードの変更が必要です', en: 'Your password must be changed' },
   app_pin_locked: { ja: 'アプリのPINが無効になりました', en: 'Your app PIN was disabled' },
   money_moved: { ja: 'ウォレットのお金が動きました', en: 'Money moved in your wallet' },
+  account_unfrozen: { ja: 'アカウントの凍結が解除されました', en: 'Your account was unfrozen' },
 };
 
 export function securityNotice(locale: Locale, kind: SecurityEventKind, detail: string, helpUrl: string): { title: string; text: string } {

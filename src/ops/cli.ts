@@ -20,8 +20,10 @@ import type { Command, CommandArgs } from './command.js';
 import { merchantCommands } from './merchant-commands.js';
 import { webhookCommands } from './webhook-commands.js';
 import { settlementCommands } from './settlement-commands.js';
+import { operatorCommands } from '../operators/commands.js';
+import { switchCommands } from './switches/commands.js';
 
-const COMMANDS: readonly Command[] = [...merchantCommands, ...webhookCommands, ...settlementCommands];
+const COMMANDS: readonly Command[] = [...merchantCommands, ...webhookCommands, ...settlementCommands, ...switchCommands, ...operatorCommands];
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => `${c.name} ${c.usage}`.length));

@@ -17,13 +17,16 @@ import { DECLINE_REASONS } from './declines.js';
 import type { PaymentsDeps } from './deps.js';
 import { paymentErrors } from './errors.js';
 import { findPayment, findPaymentByOrder, listRefunds, type PaymentRow } from './repo.js';
+import { featurePaused } from '../ops/switches/errors.js';
+import type { FeatureGate } from '../ops/switches/features.js';
 import { authoriseBody, declineSchema, paymentSchema, paymentView, refundBody } from './views.js';
 
 const TAGS = ['pos'];
 const params = z.object({ paymentId: z.string().max(40).describe('`pay_…`') });
 const idempotencyHeader = z.object({ 'idempotency-key': z.string().max(255).optional().describe('Required. Unique per operation at this terminal; reuse it only to retry') }).loose();
 
-export function paymentRoutes(deps: PaymentsDeps, idempotency: Idempotency, batch: BatcherOptions): FastifyPluginAsyncZod {
+/** `switches`: payments have a kill switch, global or per store (OPS-1). */
+export function paymentRoutes(deps: PaymentsDeps, idempotency: Idempotency, batch: BatcherOptions, switches: FeatureGate): FastifyPluginAsyncZod {
   const view = async (q: Pick<PoolClient, 'query'>, p: PaymentRow) => paymentView(p, await listRefunds(q, p.id));
   const refusal = (err: ProblemError, reqId: string): Answer => ({ status: err.status, body: problemBody(err, reqId, deps.publicUrl) });
   const idOf = (raw: string) => fromPublicId('pay', raw);
@@ -39,9 +42,9 @@ export function paymentRoutes(deps: PaymentsDeps, idempotency: Idempotency, batc
     app.post('/pos/v1/payments', {
       schema: {
         tags: TAGS, summary: 'Take a payment: the customer\'s one-time code and the amount', security: POS_SECURITY,
-        description: 'Uses the code up and moves the money in one step. Needs an `Idempotency-Key` (per terminal). A decline answers `402 payment_declined` with a `reason` from a closed list (docs/pos-api.md) and takes nothing: the code still works after, say, a top-up. One payment per store order id.',
+        description: 'Uses the code up and moves the money in one step. Needs an `Idempotency-Key` (per terminal). A decline answers `402 payment_declined` with a `reason` from a closed list (docs/pos-api.md) and takes nothing: the code still works after, say, a top-up. One payment per store order id. While operations have payments switched off (everywhere or at this store): `503 feature_paused`, nothing recorded, the code untouched.',
         headers: idempotencyHeader, body: authoriseBody,
-        response: { 201: paymentSchema, 400: problemSchema, ...posProblems, 402: declineSchema, 409: problemSchema },
+        response: { 201: paymentSchema, 400: problemSchema, ...posProblems, 402: declineSchema, 409: problemSchema, 503: problemSchema },
       },
     }, async (req, reply) => {
       const answer = (out: AuthoriseResult): Answer => {
@@ -49,9 +52,22 @@ export function paymentRoutes(deps: PaymentsDeps, idempotency: Idempotency, batc
         if (out.kind === 'approved') return { status: 201, body: paymentView(out.payment, []) };
         return refusal(problem(paymentErrors, 'payment_declined', undefined, { reason: out.reason, message: DECLINE_REASONS[out.reason] }), req.id);
       };
-      const r = await batcher.submit({
-        terminal: req.terminal!, key: idempotencyKeyOf(req), digest: requestDigest('POST', '/pos/v1/payments', req.body), input: req.body, answer,
-      });
+      const terminal = req.terminal!;
+      const key = idempotencyKeyOf(req);
+      const digest = requestDigest('POST', '/pos/v1/payments', req.body);
+      // A kill switch is not a decline: declines are about this customer and this payment,
+      // are recorded (under the key, and in the declines the console counts) and replayed
+      // for the key for 24 hours, so a till retrying once payments resume would be told
+      // "declined" again. A pause is Konpay's, temporary and nobody's fault, so it is a
+      // 503 `feature_paused` checked before the batch: no key kept, no decline recorded,
+      // the code never touched. The key's run still answers a retry of a payment made
+      // before the pause with that payment (a till that lost the answer must not charge
+      // twice); anything else throws the 503 inside it, which frees the key.
+      const paused = switches.paused('payments', terminal.storeId);
+      if (paused) {
+        return sendIdempotent(reply, await idempotency.execute(terminalScope(terminal), key, digest, () => Promise.reject(featurePaused('payments', paused))));
+      }
+      const r = await batcher.submit({ terminal, key, digest, input: req.body, answer });
       return sendIdempotent(reply, r);
     });
 

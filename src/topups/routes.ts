@@ -10,11 +10,14 @@ import { identityErrors } from '../identity/errors.js';
 import { requireSession, type AuthDeps } from '../identity/http-auth.js';
 import { problem, type ProblemError } from '../shared/errors.js';
 import { fromPublicId } from '../shared/ids.js';
+import { refuseIfPaused } from '../ops/switches/errors.js';
+import type { FeatureGate } from '../ops/switches/features.js';
 import { advance, cancel } from './advance.js';
 import { createTopup, type CreateTopupResult } from './create.js';
 import type { TopupsDeps } from './deps.js';
 import { topupErrors } from './errors.js';
 import { findTopup, type TopupRow } from './repo.js';
+import { topupReturnPage } from './return-page.js';
 import { topupSchema, topupView } from './views.js';
 
 const TAGS = ['top-ups'];
@@ -48,7 +51,8 @@ function limitDetail(r: Extract<CreateTopupResult, { kind: 'limit' }>): string {
   }
 }
 
-export function topupRoutes(deps: TopupsDeps, auth: AuthDeps, idempotency: Idempotency): FastifyPluginAsyncZod {
+/** `switches`: card top-ups have a kill switch (OPS-1); a paused top-up answers 503 `feature_paused`. */
+export function topupRoutes(deps: TopupsDeps, auth: AuthDeps, idempotency: Idempotency, switches: FeatureGate): FastifyPluginAsyncZod {
   const own = async (raw: string, userId: string | undefined): Promise<TopupRow> => {
     const id = fromPublicId('top', raw);
     const t = id ? await findTopup(deps.pool, id) : undefined;
@@ -62,18 +66,13 @@ export function topupRoutes(deps: TopupsDeps, auth: AuthDeps, idempotency: Idemp
       schema: {
         tags: TAGS, summary: 'Where the issuer\'s challenge page returns the browser after a top-up challenge',
         description: 'Asks the card network how the challenge went (query parameters are ignored), charges the card if it passed and shows a short page.',
-        params, response: { 200: z.string().meta({ description: 'An HTML page', examples: ['<!doctype html><html lang="ja">…<h1>カードを登録しました</h1>…</html>'] }) },
+        params, response: { 200: z.string().meta({ description: 'An HTML page', examples: ['<!doctype html><html lang="ja">…<h1>￥5,000をチャージしました</h1>…</html>'] }) },
       },
     }, async (req, reply) => {
       const t = await own(req.params.topupId, undefined);
       const r = await advance(deps, t.id);
-      const s = r.kind === 'ok' ? r.topup.status : 'failed';
       reply.header('cache-control', 'no-store');
-      return sendHtml(reply, renderReturnPage(
-        s === 'succeeded' ? { ok: true, ja: `${t.amount.toLocaleString('en-US')}円をチャージしました`, en: `¥${t.amount.toLocaleString('en-US')} was added to your wallet.` }
-          : s === 'processing' || s === 'requires_action' ? { ok: 'pending', ja: '処理中です', en: 'Your top-up is being processed. The app will show the result.' }
-            : { ok: false, ja: 'チャージできませんでした', en: 'The top-up did not go through; nothing was charged. The app shows why.' },
-      ));
+      return sendHtml(reply, renderReturnPage(topupReturnPage(r.kind === 'ok' ? r.topup : { ...t, status: 'failed' })));
     });
 
     app.register(async (plugin) => {
@@ -83,7 +82,7 @@ export function topupRoutes(deps: TopupsDeps, auth: AuthDeps, idempotency: Idemp
       authed.post('/v1/topups', {
         schema: {
           tags: TAGS, summary: 'Top up from a card (every top-up passes the issuer\'s 3-D Secure challenge)', security,
-          description: 'Needs an `Idempotency-Key` header: a retry with the same key and body answers the first result. Limits are checked with in-flight top-ups counted; restricted mode and frozen accounts refuse card top-ups.',
+          description: 'Needs an `Idempotency-Key` header: a retry with the same key and body answers the first result. Limits are checked with in-flight top-ups counted; restricted mode and frozen accounts refuse card top-ups. While operations have card top-ups switched off: `503 feature_paused`, nothing charged, the key free for a retry later.',
           headers: z.object({ 'idempotency-key': z.string().max(255).optional().describe('Required. Unique per top-up; reuse it only to retry') }).loose(),
           body: createBody,
           response: { 201: topupSchema, 400: problemSchema, 401: problemSchema, 403: problemSchema, 409: problemSchema, 422: problemSchema, 423: problemSchema, 503: problemSchema },
@@ -93,6 +92,9 @@ export function topupRoutes(deps: TopupsDeps, auth: AuthDeps, idempotency: Idemp
         const key = idempotencyKeyOf(req);
         const cardId = fromPublicId('crd', req.body.cardId);
         const r = await idempotency.execute(`topup:${userId}`, key, requestDigest('POST', '/v1/topups', req.body), async (q) => {
+          // Inside the key's run, so a retry of a top-up answered before the pause still
+          // gets its answer; thrown, so nothing is kept and the key is free once resumed.
+          refuseIfPaused(switches, 'card_topups');
           const out = cardId ? await createTopup(deps, q, userId, { cardId, amount: req.body.amount }) : { kind: 'card_not_usable' as const };
           if (out.kind === 'created') return { status: 201, body: topupView(out.topup) };
           const err = refusal(out);

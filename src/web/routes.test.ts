@@ -46,6 +46,20 @@ describe('web apps, built', () => {
     }
   });
 
+  it('lets the wallet\'s forms and scripts reach only this origin, the card network included', async () => {
+    // Adding a card and a top-up's 3-D Secure challenge take the browser to the card
+    // network by top-level navigation (a link, then the network's own redirects back),
+    // which form-action and connect-src do not govern: no form of the app posts to the
+    // network and no script calls it, so neither may name it, let alone a wildcard, and
+    // an injected form could post nowhere else (test/browser/wallet-money.test.ts runs
+    // the whole flow under this policy).
+    const policy = (await app.inject({ url: '/app/cards' })).headers['content-security-policy'] as string;
+    const directive = (name: string) => policy.split('; ').find((d) => d.startsWith(`${name} `));
+    expect(directive('form-action')).toBe("form-action 'self'");
+    expect(directive('connect-src')).toBe("connect-src 'self'");
+    expect(policy).not.toContain('*');
+  });
+
   it('lets only the POS page ask for the camera, and nothing ask for the microphone or location', async () => {
     for (const [url, camera] of [['/app/', 'camera=()'], ['/pos/', 'camera=(self)'], ['/pos/anything', 'camera=(self)'], ['/console/', 'camera=()']] as const) {
       const policy = (await app.inject({ url })).headers['permissions-policy'];

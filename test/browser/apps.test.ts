@@ -1,7 +1,7 @@
 /**
  * The web apps as the server delivers them: the wallet installs as a PWA whose service
  * worker keeps the app shell for offline use and never stores an API answer, and the
- * POS page and the console answer at their addresses (the console a placeholder until its screens).
+ * POS page and the console answer at their addresses (console.test.ts drives the console).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectAccessible, startWebWorld, type WebWorld } from './harness.js';
@@ -76,7 +76,7 @@ describe('web apps as served', () => {
   it('serves the POS page and the operations console at their addresses', async () => {
     const { page } = await world.desk();
     // The POS page opens at its terminal sign-in, in the register's language (pos.test.ts drives it).
-    for (const [path, title] of [['/pos/', '端末のログイン'], ['/console/', 'Konpay console']] as const) {
+    for (const [path, title] of [['/pos/', '端末のログイン'], ['/console/', 'オペレーターのサインイン']] as const) {
       const res = await page.goto(path);
       expect(res?.headers()['content-security-policy'], path).toContain("script-src 'self'");
       await expect.poll(() => page.getByRole('heading', { level: 1 }).textContent()).toBe(title);

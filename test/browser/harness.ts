@@ -31,14 +31,18 @@ export interface WebWorld {
   stop(): Promise<void>;
 }
 
-export async function startWebWorld(): Promise<WebWorld> {
+/**
+ * `hostname: 'localhost'` for passkeys: WebAuthn refuses an IP address as the relying
+ * party's id, and localhost, like 127.0.0.1, is a secure context without TLS.
+ */
+export async function startWebWorld(opts: { hostname?: 'localhost' | '127.0.0.1' } = {}): Promise<WebWorld> {
   if (!existsSync(join(DEFAULT_WEB_ROOT, 'wallet', 'index.html'))) {
     throw new Error(`The web apps are not built (${DEFAULT_WEB_ROOT}): run \`npm run build:web\` first`);
   }
   // The browser first: without one, fail before a server and a database are made.
   const browser = await launchChromium();
   const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
+  const base = `http://${opts.hostname ?? '127.0.0.1'}:${port}`;
   // The public URL is what the browser sees: cookies, WebAuthn and links depend on it.
   const t = await startTestKonpay({ PORT: String(port), PUBLIC_URL: base });
   await t.konpay.listen();

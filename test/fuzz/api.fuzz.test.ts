@@ -141,7 +141,8 @@ const MONEY_MOVING = [/^POST \/pos\/v1\//, /^POST \/v1\/topups/, /^(POST|DELETE)
 
 type Mode = 'none' | 'customer' | 'pos' | 'operator' | 'cardnet';
 
-const SCHEME_MODE: Record<string, Mode> = { bearer: 'customer', cookie: 'customer', posSignature: 'pos', operatorToken: 'operator' };
+// A console session (operatorSession) opens what the operator token opens; the token stands for both here.
+const SCHEME_MODE: Record<string, Mode> = { bearer: 'customer', cookie: 'customer', posSignature: 'pos', operatorToken: 'operator', operatorSession: 'operator' };
 
 interface Input {
   label: string;

@@ -1,7 +1,7 @@
-import { renderPlaceholder } from '../shared/placeholder.js';
+/** The operations console's entry: operators sign in with a password and a TOTP code, then the screens. */
+import { render } from 'preact';
+import { App } from './src/app.js';
+import { LocaleProvider } from './src/i18n/i18n.js';
+import './src/styles.css';
 
-renderPlaceholder({
-  title: 'Konpay console',
-  ja: '運用コンソールは準備中です。顧客の検索、凍結・解除、機能の停止スイッチ、Webhook配信、グラフをここで扱えるようになります。',
-  en: 'The operations console is on its way: finding customers, freezing and unfreezing, kill switches, webhook deliveries and charts will live here.',
-});
+render(<LocaleProvider><App /></LocaleProvider>, document.getElementById('root')!);

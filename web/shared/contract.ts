@@ -10,6 +10,8 @@ import type {
 } from '../../src/identity/schemas.js';
 import type { paymentCode, unlocked } from '../../src/codes/schemas.js';
 import type { historySchema, walletSchema } from '../../src/wallet/schemas.js';
+import type { cardFormAnswer, cardSchema, nextActionSchema } from '../../src/cards/views.js';
+import type { topupSchema } from '../../src/topups/views.js';
 
 export type Problem = z.infer<typeof problemSchema>;
 export type SignupBody = z.input<typeof signupBody>;
@@ -26,3 +28,7 @@ export type History = z.infer<typeof historySchema>;
 export type Movement = History['movements'][number];
 export type PaymentCode = z.infer<typeof paymentCode>;
 export type Unlocked = z.infer<typeof unlocked>;
+export type Card = z.infer<typeof cardSchema>;
+export type CardAdded = { card: Card; nextAction: z.infer<typeof nextActionSchema> };
+export type CardForm = z.infer<typeof cardFormAnswer>;
+export type Topup = z.infer<typeof topupSchema>;

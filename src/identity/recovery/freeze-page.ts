@@ -11,7 +11,7 @@ export type FreezePageState =
   | { kind: 'invalid' };
 
 const STYLE = 'body{font-family:system-ui,sans-serif;max-width:32rem;margin:2rem auto;padding:0 1rem;line-height:1.6}'
-  + 'button{font-size:1.1rem;padding:.7rem 1.2rem;background:#b00020;color:#fff;border:0;border-radius:.4rem}'
+  + 'button{font-size:1.1rem;min-height:48px;padding:.7rem 1.2rem;background:#b00020;color:#fff;border:0;border-radius:.4rem}'
   + '.what{background:#f4f4f4;padding:.6rem .8rem;border-radius:.4rem}';
 
 function page(lang: string, title: string, body: string): string {
@@ -28,7 +28,9 @@ export function renderFreezePage(s: FreezePageState): string {
   }
   const t = FREEZE_PAGE[s.locale];
   if (s.kind === 'done') return page(s.locale, t.done, `<h1>${escapeHtml(t.done)}</h1><p>${escapeHtml(t.help)}</p>`);
-  const what = `${securityNotice(s.locale, s.event, '', '').title} (${s.account}, ${s.issuedAt.toISOString()})`;
+  // The time as the customer reads it: in their language, in Japan's time (as every notice is).
+  const when = new Intl.DateTimeFormat(s.locale === 'ja' ? 'ja-JP' : 'en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Asia/Tokyo' }).format(s.issuedAt);
+  const what = `${securityNotice(s.locale, s.event, '', '').title} (${s.account}, ${when} JST)`;
   return page(s.locale, t.title, `<h1>${escapeHtml(t.title)}</h1><p>${escapeHtml(t.lead)}</p>`
     + `<p class="what">${escapeHtml(what)}</p><p>${escapeHtml(t.effects)}</p>`
     + `<form method="post" action="/v1/freeze"><input type="hidden" name="token" value="${escapeHtml(s.token)}">`

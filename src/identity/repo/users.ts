@@ -59,6 +59,12 @@ export async function freezeUser(q: Queryable, userId: string, reason: string, n
   await q.query(`UPDATE users SET frozen_at = coalesce(frozen_at, $3), frozen_reason = coalesce(frozen_reason, $2) WHERE id = $1`, [userId, reason, now]);
 }
 
+/** Lifts a freeze (an operator's decision); false when the account was not frozen. */
+export async function unfreezeUser(q: Queryable, userId: string): Promise<boolean> {
+  const res = await q.query(`UPDATE users SET frozen_at = NULL, frozen_reason = NULL WHERE id = $1 AND frozen_at IS NOT NULL`, [userId]);
+  return res.rowCount === 1;
+}
+
 /** A new password hash; a forced reset (breached password) is satisfied by it. */
 export async function setPassword(q: Queryable, userId: string, passwordHash: string, now: Date): Promise<void> {
   await q.query(`UPDATE users SET password_hash = $2, password_changed_at = $3, must_reset_password = false WHERE id = $1`, [userId, passwordHash, now]);

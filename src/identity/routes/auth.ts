@@ -16,8 +16,12 @@ import {
 import { commonProblem, flowUuid, retryAfter } from '../problems.js';
 import type { IssuedSession } from '../sessions.js';
 import { resendSignupCode, startSignup, verifySignup } from '../signup.js';
+import { refuseIfPaused } from '../../ops/switches/errors.js';
+import type { FeatureGate } from '../../ops/switches/features.js';
 
 const errors = { 400: problemSchema, 401: problemSchema, 404: problemSchema, 409: problemSchema, 423: problemSchema, 429: problemSchema };
+/** Sign-up's steps may also answer 503 `feature_paused` (the sign-ups kill switch, OPS-1). */
+const signupErrors = { ...errors, 503: problemSchema };
 
 /** The body (and, for the web, cookies) of a new session; passkey login (factors/) answers the same way. */
 export function issued(reply: FastifyReply, secure: boolean, transport: 'bearer' | 'cookie', r: {
@@ -36,15 +40,22 @@ export function issued(reply: FastifyReply, secure: boolean, transport: 'bearer'
   };
 }
 
-export function authRoutes(d: IdentityDeps, opts: { secureCookies: boolean }): FastifyPluginAsyncZod {
+/**
+ * `opts.switches`: while operations have sign-ups switched off, every step of a sign-up
+ * (start, verify, resend) answers 503 `feature_paused`, checked before any code is sent or
+ * checked, so no account is made during the pause and a flow begun before it can still
+ * finish (within its lifetime) once sign-ups resume.
+ */
+export function authRoutes(d: IdentityDeps, opts: { secureCookies: boolean; switches: FeatureGate }): FastifyPluginAsyncZod {
   return async (app) => {
     app.post('/v1/signup', {
       schema: {
         tags: ['identity'], summary: 'Start a sign-up: sends a code to the e-mail address and one by SMS',
         description: 'Always answers 202 for a well-formed request, whether or not the address or number is already registered (no enumeration). An existing owner gets a notice instead of a code.',
-        body: signupBody, response: { 202: flowStarted, ...errors },
+        body: signupBody, response: { 202: flowStarted, ...signupErrors },
       },
     }, async (req, reply) => {
+      refuseIfPaused(opts.switches, 'signups');
       const r = await startSignup(d, req.body, clientOf(req));
       if (r.kind === 'limited') throw problem(identityErrors, 'code_send_limit', undefined, retryAfter(r.retryAfterMs));
       if (r.kind === 'invalid_email') throw problem(identityErrors, 'invalid_email');
@@ -57,9 +68,10 @@ export function authRoutes(d: IdentityDeps, opts: { secureCookies: boolean }): F
       schema: {
         tags: ['identity'], summary: 'Finish a sign-up with the two codes',
         description: 'Codes may be sent together or one at a time. Each code allows 5 wrong entries; then the flow ends.',
-        params: flowIdParam, body: signupVerifyBody, response: { 200: signupPending, 201: sessionIssued, ...errors },
+        params: flowIdParam, body: signupVerifyBody, response: { 200: signupPending, 201: sessionIssued, ...signupErrors },
       },
     }, async (req, reply) => {
+      refuseIfPaused(opts.switches, 'signups');
       const r = await verifySignup(d, flowUuid(req.params.flowId), req.body, clientOf(req));
       switch (r.kind) {
         case 'created': return reply.code(201).send(issued(reply, opts.secureCookies, req.body.transport, { ...r, restrictedUntil: null, mustResetPassword: false }));
@@ -73,8 +85,9 @@ export function authRoutes(d: IdentityDeps, opts: { secureCookies: boolean }): F
     });
 
     app.post('/v1/signup/:flowId/resend', {
-      schema: { tags: ['identity'], summary: 'Send a sign-up code again', params: flowIdParam, body: resendBody, response: { 202: accepted, ...errors } },
+      schema: { tags: ['identity'], summary: 'Send a sign-up code again', params: flowIdParam, body: resendBody, response: { 202: accepted, ...signupErrors } },
     }, async (req, reply) => {
+      refuseIfPaused(opts.switches, 'signups');
       const r = await resendSignupCode(d, flowUuid(req.params.flowId), req.body.channel, clientOf(req));
       if (r.kind !== 'sent') throw commonProblem(r);
       return reply.code(202).send({ status: 'sent' as const });

@@ -2,6 +2,7 @@
 import { problemSchema } from '../../http/problem.js';
 
 export const OPERATOR_TAGS = ['operators'];
-/** The `operatorToken` security scheme (src/http/app.ts). */
-export const OPERATOR_SECURITY = [{ operatorToken: [] }];
-export const operatorProblems = { 401: problemSchema } as const;
+/** The machine token or a console session (src/http/app.ts): either will do. */
+export const OPERATOR_SECURITY: Record<string, string[]>[] = [{ operatorToken: [] }, { operatorSession: [] }];
+/** 401: no operator proven; 403: a console write without its CSRF token, or a role the route refuses (./roles.ts). */
+export const operatorProblems = { 401: problemSchema, 403: problemSchema } as const;

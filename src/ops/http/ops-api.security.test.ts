@@ -90,7 +90,7 @@ describe('attack: calling the operator API without the operator token', () => {
   it('compares in constant time over hashes: the right token passes, anything else does not', async () => {
     const check = apiTokenAuthenticator('a'.repeat(40));
     const req = (authorization?: string) => ({ headers: authorization === undefined ? {} : { authorization } }) as Parameters<typeof check>[0];
-    expect(await check(req(`Bearer ${'a'.repeat(40)}`))).toEqual({ id: 'operator-token', via: 'api-token' });
+    expect(await check(req(`Bearer ${'a'.repeat(40)}`))).toEqual({ id: 'operator-token', via: 'api-token', role: 'admin' });
     expect(await check(req(`bearer ${'a'.repeat(40)}`))).toBeDefined();
     for (const h of [undefined, `Bearer ${'a'.repeat(39)}`, `Bearer ${'a'.repeat(41)}`, `Bearer ${'a'.repeat(40)} extra`, 'Bearer ']) {
       expect(await check(req(h))).toBeUndefined();

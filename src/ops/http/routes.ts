@@ -1,6 +1,8 @@
 /**
- * The operator API: every route under `/ops/v1` needs an operator (src/ops/http/auth.ts)
- * and records what it did (audit.ts). Off in production unless OPERATOR_API_TOKEN is set.
+ * The operator API: every route under `/ops/v1` needs an operator (src/ops/http/auth.ts:
+ * the machine token or a console session, with CSRF and the role of roles.ts) and records
+ * what it did (audit.ts). Only console sign-in (`POST /ops/v1/session`, src/operators/)
+ * lives outside this plugin.
  *
  * Adding operator routes: write a plugin and pass it to `operatorRoutes` in server.ts,
  *
@@ -9,7 +11,8 @@
  * It is registered inside this plugin, so its handlers run only after `requireOperator`
  * set `req.operator`. Give its routes `OPERATOR_TAGS`, `OPERATOR_SECURITY` and
  * `operatorProblems` (./contract.ts), and call `recordOperatorAction` for every
- * change.
+ * change. Console operators may read it with any role and change it only as admins,
+ * unless ./roles.ts says otherwise.
  */
 import type { FastifyPluginAsync } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
@@ -20,7 +23,7 @@ import { merchantOpsRoutes } from './merchant-routes.js';
 export { OPERATOR_SECURITY, OPERATOR_TAGS, operatorProblems } from './contract.js';
 
 export interface OperatorApiDeps {
-  /** Who is calling; swapped for operator accounts later. */
+  /** Who is calling: the machine token or a console session (server.ts builds it). */
   authenticate: OperatorAuthenticator;
   merchants: MerchantDeps;
 }

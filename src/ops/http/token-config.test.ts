@@ -55,7 +55,7 @@ describe('OPERATOR_API_TOKEN', () => {
     expect(on.webhooks.httpsOnly).toBe(true);
   });
 
-  it('without a token the server has no operator routes at all', async () => {
+  it('without a token no bearer credential gets in; only console sessions do', async () => {
     const db = await createTestDb();
     try {
       const loaded = await loadConfig({ NODE_ENV: 'test', DATABASE_URL: db.url, KONPAY_DATA_DIR: dir, PORT: '0', CARDNET: 'off', ARGON2_MEMORY_KIB: '1024', ARGON2_ITERATIONS: '1' });
@@ -65,8 +65,9 @@ describe('OPERATOR_API_TOKEN', () => {
       const konpay = await startKonpay(config, { worker: false, logDestination: logs });
       try {
         const r = await konpay.app.inject({ method: 'POST', url: '/ops/v1/merchants', headers: { authorization: 'Bearer anything-at-all-anything-at-all', 'content-type': 'application/json' }, payload: '{"name":"x"}' });
-        expect(r.statusCode).toBe(404);
-        expect(logs.text).toContain('operator API off');
+        expect(r.statusCode).toBe(401);
+        expect(r.json()).toMatchObject({ code: 'operator_unauthorized' });
+        expect(logs.text).toContain('operator API token off');
       } finally {
         await konpay.close();
       }

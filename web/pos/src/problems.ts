@@ -26,7 +26,7 @@ export function explain(err: unknown, t: Translate): string {
   const p = err.problem;
   if (p.code === 'payment_declined') return explainDecline(p.reason, t);
   // Codes whose meaning depends on a detail have one message per detail.
-  const detail = typeof p.why === 'string' ? p.why : typeof p.reason === 'string' ? p.reason : undefined;
+  const detail = typeof p.why === 'string' ? p.why : typeof p.reason === 'string' ? p.reason : typeof p.feature === 'string' ? p.feature : undefined;
   const key = detail !== undefined && has(`error.${p.code}.${detail}`) ? `error.${p.code}.${detail}` : `error.${p.code}`;
   if (!has(key)) return t('error.unknown', { code: p.code });
   return t(key, {

@@ -66,8 +66,10 @@ export class Till {
       throw new NoAnswer('network');
     }
     const json = res.json as (Problem & Record<string, unknown>) | undefined;
-    // A 5xx or a page that is not the API's (a proxy's error) says nothing of the outcome.
-    if (res.status >= 500 || json === undefined || typeof json !== 'object') throw new NoAnswer(`status ${res.status}`);
+    // A 5xx or a page that is not the API's (a proxy's error) says nothing of the outcome,
+    // except `feature_paused`: Konpay's own word that nothing was done (a kill switch).
+    const paused = res.status === 503 && json?.code === 'feature_paused';
+    if ((res.status >= 500 && !paused) || json === undefined || typeof json !== 'object') throw new NoAnswer(`status ${res.status}`);
     if (res.status >= 400) throw new Refusal(json, skewOf(res.headers));
     return json as T;
   }

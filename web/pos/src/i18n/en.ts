@@ -125,6 +125,9 @@ export const en = {
   'error.idempotency_key_reused': 'This request clashes with an earlier one. Start it again.',
   'error.idempotency_request_in_progress': 'The first try is still being processed. Wait a moment, then retry.',
   'error.too_many_requests': 'Too many requests. Wait a moment and try again.',
+  'error.feature_paused': 'Konpay operations have paused this for now. It is not the customer\'s fault and nothing was charged. Try again later.',
+  'error.feature_paused.payments': 'Konpay payments are paused by Konpay operations for now. It is not the customer\'s fault: nothing was charged and the code still works. Ask for another means of payment, or try again later.',
+  'error.feature_paused.cash_topups': 'Cash top-ups are paused by Konpay operations for now. It is not the customer\'s fault: take no cash; the code still works later.',
 
   'decline.code_unknown': 'Not a Konpay code (mistyped, or not ours). Scan again.',
   'decline.code_expired': 'The code has expired (codes last 5 minutes). Ask the customer for a fresh code.',

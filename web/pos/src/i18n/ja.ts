@@ -127,6 +127,9 @@ export const ja: Record<MessageKey, string> = {
   'error.idempotency_key_reused': '以前の依頼と重なっています。最初からやり直してください。',
   'error.idempotency_request_in_progress': '最初の依頼を処理中です。少し待ってから再送してください。',
   'error.too_many_requests': '依頼が多すぎます。少し待ってからもう一度お試しください。',
+  'error.feature_paused': 'Konpayの運用チームがこの機能を一時停止しています。お客様の問題ではなく、請求も発生していません。後でお試しください。',
+  'error.feature_paused.payments': 'Konpayの運用チームがKonpay払いを一時停止しています。お客様の問題ではありません。請求は発生しておらず、コードはそのまま使えます。別のお支払い方法をお願いするか、後でお試しください。',
+  'error.feature_paused.cash_topups': 'Konpayの運用チームが現金チャージを一時停止しています。お客様の問題ではありません。現金は受け取らないでください。コードは後でそのまま使えます。',
 
   'decline.code_unknown': 'Konpayのコードではありません（入力誤りなど）。読み取り直してください。',
   'decline.code_expired': 'コードの期限（5分）が切れています。新しいコードを表示してもらってください。',

@@ -1,8 +1,10 @@
 /**
- * Sign-in. On a device that signed in before (its HttpOnly device cookie) the password is
- * enough; anywhere else the API asks for a second factor (ID-4), and this screen sends
- * the SMS code and asks for it: the password alone never opens a new device, which is
- * what 7pay got wrong. Passkeys and authenticator apps come with their own screens.
+ * Sign-in. A passkey signs in on its own (it is both factors: something held, unlocked by
+ * a fingerprint, face or PIN, and it cannot be phished). With a password, a device that
+ * signed in before (its HttpOnly device cookie) is enough; anywhere else the API asks for a
+ * second factor (ID-4) and this screen offers the ones the account has: a passkey, the
+ * authenticator app, an SMS code or a recovery code. The password alone never opens a new
+ * device, which is what 7pay got wrong.
  */
 import { useState } from 'preact/hooks';
 import type { LoginBody, LoginVerifyBody, SecondFactorRequired, SessionIssued } from '../../../shared/contract.js';
@@ -10,11 +12,18 @@ import { useAction } from '../action.js';
 import { api } from '../api.js';
 import { deviceLabel } from '../device.js';
 import { useLocale } from '../i18n/i18n.js';
-import { hrefOf, navigate } from '../router.js';
-import { CodeField, ErrorAlert, Field, Form, Submit } from '../ui/form.js';
+import { hrefOf, navigate, type Route } from '../router.js';
+import type { FactorMethod, PasskeyFactorOptions, PasskeyLoginOptions } from '../security/contract.js';
+import { passkeysSupported, signWithPasskey } from '../security/passkey.js';
+import { FactorField, OtherWays, preferredMethod } from '../security/second-factor.js';
+import { ErrorAlert, Field, Form, Submit } from '../ui/form.js';
 import { Layout } from '../ui/layout.js';
 
-type Step = { kind: 'credentials' } | { kind: 'sms'; flowId: string } | { kind: 'unavailable' };
+type Step = { kind: 'credentials' } | { kind: 'factor'; flowId: string; methods: FactorMethod[]; method: FactorMethod };
+
+function InAppLink({ to, children }: { to: Route; children: string }) {
+  return <a href={hrefOf(to)} onClick={(e) => { e.preventDefault(); navigate(to); }}>{children}</a>;
+}
 
 export function LoginScreen({ onSignedIn }: { onSignedIn(): void }) {
   const { t } = useLocale();
@@ -24,24 +33,45 @@ export function LoginScreen({ onSignedIn }: { onSignedIn(): void }) {
   const [password, setPassword] = useState('');
   const [code, setCode] = useState('');
   const [resent, setResent] = useState(false);
+  const passkeys = passkeysSupported();
 
   const sendSms = (flowId: string) => api('POST', `/v1/login/${flowId}/sms`);
+  const verify = (flowId: string, body: LoginVerifyBody) => api<SessionIssued>('POST', `/v1/login/${flowId}/verify`, body);
+
+  const choose = async (flowId: string, methods: FactorMethod[], method: FactorMethod) => {
+    setCode('');
+    setResent(false);
+    setStep({ kind: 'factor', flowId, methods, method });
+    // The SMS is sent only when it is the way chosen: no code lands on the phone for nothing.
+    if (method === 'sms') await sendSms(flowId);
+  };
 
   const submit = () => action.run(async () => {
     if (step.kind === 'credentials') {
       const r = await api<SessionIssued | SecondFactorRequired>('POST', '/v1/login', { identifier: identifier.trim(), password, transport: 'cookie' } satisfies LoginBody);
       if (r.status === 'authenticated') return onSignedIn();
-      if (!r.methods.includes('sms')) return setStep({ kind: 'unavailable' });
-      setStep({ kind: 'sms', flowId: r.flowId });
-      await sendSms(r.flowId);
-    } else if (step.kind === 'sms') {
-      await api<SessionIssued>('POST', `/v1/login/${step.flowId}/verify`, { method: 'sms', code, deviceLabel: deviceLabel(), transport: 'cookie' } satisfies LoginVerifyBody);
-      onSignedIn();
+      return choose(r.flowId, r.methods, preferredMethod(r.methods, passkeys));
     }
+    const common = { deviceLabel: deviceLabel(), transport: 'cookie' as const };
+    if (step.method === 'passkey') {
+      const { options } = await api<PasskeyFactorOptions>('POST', `/v1/login/${step.flowId}/passkey/options`);
+      await verify(step.flowId, { method: 'passkey', response: await signWithPasskey(options), ...common });
+    } else {
+      await verify(step.flowId, { method: step.method, code: code.trim(), ...common });
+    }
+    onSignedIn();
+  });
+
+  /** Usernameless: the phone offers its Konpay passkeys, and the one chosen names the account. */
+  const passkeySignIn = () => action.run(async () => {
+    const { flowId, options } = await api<PasskeyLoginOptions>('POST', '/v1/login/passkey/options', {});
+    const response = await signWithPasskey(options);
+    await api<SessionIssued>('POST', '/v1/login/passkey/verify', { flowId, response, deviceLabel: deviceLabel(), transport: 'cookie' });
+    onSignedIn();
   });
 
   const resend = () => action.run(async () => {
-    if (step.kind !== 'sms') return;
+    if (step.kind !== 'factor') return;
     await sendSms(step.flowId);
     setResent(true);
   });
@@ -53,25 +83,19 @@ export function LoginScreen({ onSignedIn }: { onSignedIn(): void }) {
     setStep({ kind: 'credentials' });
   };
 
-  if (step.kind === 'unavailable') {
+  if (step.kind === 'factor') {
+    const { method } = step;
     return (
       <Layout title={t('login.sms.title')}>
-        <p>{t('login.sms.unavailable')}</p>
-        <button class="link" type="button" onClick={restart}>{t('action.back')}</button>
-      </Layout>
-    );
-  }
-
-  if (step.kind === 'sms') {
-    return (
-      <Layout title={t('login.sms.title')}>
-        <p class="why">{t('login.sms.why')}</p>
+        <p class="why">{t(`login.factor.${method}`)}</p>
         <Form onSubmit={submit} busy={action.busy}>
-          <CodeField label={t('login.sms.label')} value={code} onValue={setCode} />
+          {method !== 'passkey' && <FactorField method={method} value={code} onValue={setCode} />}
           <ErrorAlert message={action.message} />
           {resent && <p class="note" role="status">{t('action.resent')}</p>}
-          <Submit busy={action.busy} label={t('login.sms.submit')} />
-          <button class="link" type="button" disabled={action.busy} onClick={resend}>{t('action.resend')}</button>
+          <Submit busy={action.busy} label={method === 'passkey' ? t('login.factor.passkey.submit') : t('login.sms.submit')} />
+          {method === 'sms' && <button class="link" type="button" disabled={action.busy} onClick={resend}>{t('action.resend')}</button>}
+          <OtherWays methods={step.methods} current={method} passkeys={passkeys} disabled={action.busy}
+            onPick={(m) => action.run(() => choose(step.flowId, step.methods, m))} />
           <button class="link" type="button" onClick={restart}>{t('action.back')}</button>
         </Form>
       </Layout>
@@ -81,16 +105,24 @@ export function LoginScreen({ onSignedIn }: { onSignedIn(): void }) {
   return (
     <Layout title={t('login.title')}>
       <Form onSubmit={submit} busy={action.busy}>
-        <Field label={t('login.identifier.label')} type="text" name="username" autoComplete="username" inputMode="email"
+        <Field label={t('login.identifier.label')} type="text" name="username" autoComplete="username webauthn" inputMode="email"
           required value={identifier} onValue={setIdentifier} />
         <Field label={t('login.password.label')} type="password" name="password" autoComplete="current-password"
           required value={password} onValue={setPassword} />
         <ErrorAlert message={action.message} />
         <Submit busy={action.busy} label={t('login.submit')} />
       </Form>
+      <p class="switch"><InAppLink to="recover">{t('login.forgot')}</InAppLink></p>
+      {passkeys && (
+        <div class="alternative">
+          <p class="or">{t('login.or')}</p>
+          <button class="secondary" type="button" disabled={action.busy} onClick={passkeySignIn}>{t('login.passkey')}</button>
+          <p class="hint">{t('login.passkey.hint')}</p>
+        </div>
+      )}
       <p class="switch">
         {t('login.noAccount')}{' '}
-        <a href={hrefOf('signup')} onClick={(e) => { e.preventDefault(); navigate('signup'); }}>{t('login.createAccount')}</a>
+        <InAppLink to="signup">{t('login.createAccount')}</InAppLink>
       </p>
     </Layout>
   );

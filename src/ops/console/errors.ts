@@ -1,0 +1,7 @@
+import { defineErrors } from '../../shared/errors.js';
+
+/** What the console's customer routes can answer besides the operator API's own codes. */
+export const consoleErrors = defineErrors('console', {
+  customer_not_found: { status: 404, title: 'No such customer' },
+  customer_not_frozen: { status: 409, title: 'This account is not frozen', hint: 'Nothing to unfreeze; reload the customer.' },
+});

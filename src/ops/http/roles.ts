@@ -1,0 +1,36 @@
+/**
+ * Which operator roles may call which route (OPS-2), in one table rather than in each
+ * route, so routes written by other modules (kill switches, webhooks, settlement) are
+ * covered without touching them, and a reviewer reads the whole policy in one place.
+ *
+ * The default is deny-by-default for changes: a route not listed here may be read by
+ * every role (support needs to look things up) and changed by admins only. Listed routes
+ * widen or narrow that. Keys are Fastify's route patterns, as `req.routeOptions.url`.
+ *
+ * - Freezing protects a customer: support may do it the moment a customer calls.
+ * - Unfreezing lets money move again, and flipping a kill switch stops or restarts a
+ *   service for everyone: risk and admin only.
+ * - Replaying a webhook only resends what a merchant should already have: any role.
+ */
+import type { OperatorRole } from '../../operators/repo.js';
+
+const ALL: readonly OperatorRole[] = ['support', 'risk', 'admin'];
+const RISK: readonly OperatorRole[] = ['risk', 'admin'];
+const ADMIN: readonly OperatorRole[] = ['admin'];
+
+export const ROLE_RULES: Readonly<Record<string, readonly OperatorRole[]>> = {
+  // A search is a read sent as a POST (its query stays out of URLs and logs).
+  'POST /ops/v1/customers/search': ALL,
+  'POST /ops/v1/customers/:customerId/freeze': ALL,
+  'POST /ops/v1/customers/:customerId/unfreeze': RISK,
+  'PUT /ops/v1/switches': RISK,
+  'POST /ops/v1/webhooks/events/:eventId/replay': ALL,
+  // Signing oneself out is never refused.
+  'DELETE /ops/v1/session': ALL,
+};
+
+const READS = new Set(['GET', 'HEAD']);
+
+export function rolesFor(method: string, routeUrl: string): readonly OperatorRole[] {
+  return ROLE_RULES[`${method} ${routeUrl}`] ?? (READS.has(method) ? ALL : ADMIN);
+}

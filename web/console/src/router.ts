@@ -1,0 +1,54 @@
+/**
+ * The console's screens are paths under /console/ (the server answers each with the app),
+ * so reloads, the back button and links an operator pastes land on the right screen.
+ */
+import { useEffect, useState } from 'preact/hooks';
+
+export type Route =
+  | { name: 'dashboard' }
+  | { name: 'customers' }
+  | { name: 'customer'; id: string }
+  | { name: 'switches' }
+  | { name: 'webhooks' };
+
+const BASE = '/console';
+
+export function routeOf(pathname: string): Route {
+  const path = pathname.replace(/\/+$/, '');
+  const customer = /^\/console\/customers\/(usr_[0-9a-f]{32})$/.exec(path);
+  if (customer) return { name: 'customer', id: customer[1]! };
+  if (path === `${BASE}/customers`) return { name: 'customers' };
+  if (path === `${BASE}/switches`) return { name: 'switches' };
+  if (path === `${BASE}/webhooks`) return { name: 'webhooks' };
+  return { name: 'dashboard' };
+}
+
+export function hrefOf(r: Route): string {
+  switch (r.name) {
+    case 'dashboard': return `${BASE}/`;
+    case 'customer': return `${BASE}/customers/${r.id}`;
+    default: return `${BASE}/${r.name}`;
+  }
+}
+
+const listeners = new Set<() => void>();
+
+export function navigate(r: Route): void {
+  history.pushState(null, '', hrefOf(r));
+  for (const l of listeners) l();
+}
+
+/** The current route, re-rendering on navigate() and the back/forward buttons. */
+export function useRoute(): Route {
+  const [route, setRoute] = useState(() => routeOf(location.pathname));
+  useEffect(() => {
+    const update = () => setRoute(routeOf(location.pathname));
+    listeners.add(update);
+    addEventListener('popstate', update);
+    return () => {
+      listeners.delete(update);
+      removeEventListener('popstate', update);
+    };
+  }, []);
+  return route;
+}
