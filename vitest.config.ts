@@ -7,7 +7,8 @@ export default defineConfig({
     // Two cores: two test files at a time, each in its own database.
     pool: 'forks',
     maxWorkers: 2,
-    testTimeout: 30_000,
+    // Generous: the CLI and browser tests start processes, slow on two busy cores.
+    testTimeout: 60_000,
     hookTimeout: 60_000,
     reporters: ['default'],
   },

@@ -10,8 +10,11 @@ import { deepFreeze } from './shared/freeze.js';
 import type { ThrottleSettings } from './identity/throttle/policy.js';
 import { loadOrCreateSecrets, parseSecret, type Secrets } from './secrets.js';
 import type { Limits } from './wallet/limits.js';
+import { parseRiskPolicy } from './risk/policy-config.js';
+import type { RiskPolicy } from './risk/policy.js';
 import { checkKana } from './settlement/kana.js';
 import type { Remitter } from './settlement/zengin.js';
+import { parseOidcProviders, type OidcProviderConfig } from './identity/oidc/config.js';
 
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
@@ -89,6 +92,10 @@ export const envSchema = z.object({
   PAYMENT_BATCH_LANES: int(1, 16).default(2),
   POS_UNKNOWN_CODES_PER_WINDOW: int(1, 10_000).default(10),
   POS_UNKNOWN_CODES_WINDOW_MINUTES: int(1, 24 * 60).default(10),
+  // The risk engine (RISK-1): threshold overrides as JSON (src/risk/policy-config.ts) and
+  // the share of allowed payments kept in the decision log.
+  RISK_POLICY: z.string().optional(),
+  RISK_PAYMENT_ALLOW_SAMPLE: z.coerce.number().min(0).max(1).default(0.01),
   CARDNET: z.enum(['in-process', 'off']).optional(),
   CARDNET_HOST: z.string().min(1).optional(),
   CARDNET_PORT: int(0, 65535).default(3100),
@@ -135,13 +142,23 @@ export const envSchema = z.object({
   // Console sessions of operators (src/operators/): short, since they reach every customer's data.
   OPERATOR_SESSION_IDLE_MINUTES: int(1, 24 * 60).default(30),
   OPERATOR_SESSION_HOURS: int(1, 24).default(12),
+  // Two-operator approvals (OPS-2, src/ops/approvals/): unfreezing a wallet holding at least
+  // this many yen needs a second operator (0: every unfreeze does); requests wait this long.
+  APPROVAL_UNFREEZE_MIN_BALANCE_YEN: int(0, 100_000_000).default(0),
+  APPROVAL_TTL_HOURS: int(1, 24 * 7).default(24),
   // Merchant webhooks (PAY-3): an answer slower than this counts as none, and is retried.
   WEBHOOK_TIMEOUT_MS: int(100, 60_000).default(10_000),
+  // External ID sign-in (ID-12, src/identity/oidc/config.ts): a JSON array of providers.
+  OIDC_PROVIDERS: z.string().optional(),
+  // Compensation for unauthorised use (OPS-3, src/cases/): above this many yen a second operator approves.
+  APPROVAL_COMPENSATION_YEN: int(0, 100_000_000).default(10_000),
 });
 
 export type Env = z.infer<typeof envSchema>;
 
 export interface Config {
+  /** The risk engine's thresholds and decision-log sampling (RISK-1). */
+  readonly risk: { readonly policy: RiskPolicy; readonly paymentAllowSample: number };
   readonly env: Env['NODE_ENV'];
   readonly production: boolean;
   readonly http: {
@@ -234,8 +251,14 @@ export interface Config {
   readonly operatorApi: { readonly tokenSource: 'environment' | 'secrets-file' } | undefined;
   /** Operators' console sessions: idle timeout and absolute lifetime. */
   readonly operatorSessions: { readonly idleMs: number; readonly absoluteMs: number };
+  /** Two-operator approvals (OPS-2): the unfreeze threshold and how long a request waits. */
+  readonly approvals: { readonly unfreezeMinBalanceYen: number; readonly ttlMs: number };
   /** Merchant webhooks (PAY-3): delivery timeout; production sends only to https:// endpoints. */
   readonly webhooks: { readonly timeoutMs: number; readonly httpsOnly: boolean };
+  /** OpenID Connect providers for external ID sign-in (ID-12); empty: the feature is off. */
+  readonly oidcProviders: readonly OidcProviderConfig[];
+  /** Cases and claims (RISK-2, OPS-3): compensations above this many yen need a second operator. */
+  readonly cases: { readonly compensationApprovalYen: number };
   readonly secrets: Secrets;
 }
 
@@ -306,8 +329,23 @@ export async function loadConfig(source: Record<string, string | undefined>): Pr
     throw new ConfigError((err as Error).message);
   }
 
+  let oidcProviders: readonly OidcProviderConfig[];
+  try {
+    oidcProviders = parseOidcProviders(e.OIDC_PROVIDERS, production);
+  } catch (err) {
+    throw new ConfigError((err as Error).message);
+  }
+
+  let riskPolicy: RiskPolicy;
+  try {
+    riskPolicy = parseRiskPolicy(e.RISK_POLICY);
+  } catch (err) {
+    throw new ConfigError((err as Error).message);
+  }
+
   const port = e.PORT;
   return deepFreeze({
+    risk: { policy: riskPolicy, paymentAllowSample: e.RISK_PAYMENT_ALLOW_SAMPLE },
     env: e.NODE_ENV,
     production,
     http: {
@@ -380,7 +418,10 @@ export async function loadConfig(source: Record<string, string | undefined>): Pr
     },
     operatorApi: secrets.operatorApiToken ? { tokenSource: e.OPERATOR_API_TOKEN ? 'environment' : 'secrets-file' } : undefined,
     operatorSessions: { idleMs: e.OPERATOR_SESSION_IDLE_MINUTES * 60_000, absoluteMs: e.OPERATOR_SESSION_HOURS * 3_600_000 },
+    approvals: { unfreezeMinBalanceYen: e.APPROVAL_UNFREEZE_MIN_BALANCE_YEN, ttlMs: e.APPROVAL_TTL_HOURS * 3_600_000 },
     webhooks: { timeoutMs: e.WEBHOOK_TIMEOUT_MS, httpsOnly: production },
+    oidcProviders,
+    cases: { compensationApprovalYen: e.APPROVAL_COMPENSATION_YEN },
     redisUrl: e.REDIS_URL,
     trustedProxies: csv(e.TRUSTED_PROXIES),
     throttle: {

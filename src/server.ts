@@ -52,10 +52,21 @@ import { paymentRoutes } from './payments/routes.js';
 import { settlementOpsRoutes } from './settlement/routes.js';
 import { settlementErrors } from './settlement/errors.js';
 import { paymentErrors } from './payments/errors.js';
-import { allowAll } from './payments/risk.js';
+import { RiskEngine } from './risk/engine.js';
+import { enginePaymentRisk } from './risk/payments.js';
+import { riskErrors } from './risk/errors.js';
+import { openCase } from './cases/open.js';
+import { onCaseDecided } from './cases/registry.js';
+import { heldTopupDecided } from './topups/held.js';
 import { PendingSweeper } from './wallet/ledger/sweeper.js';
 import { FlowSweeper } from './identity/flow-sweeper.js';
 import { movementNoticeHandler } from './wallet/notices.js';
+import { caseNoticeHandler } from './cases/notices.js';
+import { compensationApprovals } from './cases/approvals.js';
+import { claimRoutes } from './cases/claim-routes.js';
+import type { CasesDeps } from './cases/deps.js';
+import { caseErrors } from './cases/errors.js';
+import { caseOpsRoutes } from './cases/routes.js';
 import { AccountIds } from './wallet/ledger/accounts.js';
 import { changeRoutes } from './identity/changes/routes.js';
 import { reauthRoutes } from './identity/changes/reauth-routes.js';
@@ -83,6 +94,9 @@ import { topupRoutes } from './topups/routes.js';
 import { cardNetworkWebhookRoutes } from './topups/webhook-routes.js';
 import { apiTokenAuthenticator, operatorAuthenticator } from './ops/http/auth.js';
 import { consoleRoutes } from './ops/console/routes.js';
+import { approvalRoutes } from './ops/approvals/routes.js';
+import { approvalErrors } from './ops/approvals/errors.js';
+import { auditRoutes } from './ops/audit/routes.js';
 import { consoleErrors } from './ops/console/errors.js';
 import type { OperatorSignInDeps } from './operators/deps.js';
 import { operatorAccountErrors } from './operators/errors.js';
@@ -100,11 +114,14 @@ import { webRoutes } from './web/routes.js';
 import { SwitchBoard } from './ops/switches/board.js';
 import { switchErrors } from './ops/switches/errors.js';
 import { switchOpsRoutes } from './ops/switches/routes.js';
+import { OidcClients } from './identity/oidc/client.js';
+import { oidcErrors } from './identity/oidc/errors.js';
+import { externalIdentityRoutes, oidcRoutes } from './identity/oidc/routes.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 /** Every module's closed error table; `/problems` documents exactly these. */
-export const ERROR_MODULES = [httpErrors, identityErrors, idempotencyErrors, walletErrors, posErrors, codesErrors, cardErrors, topupErrors, cashErrors, paymentErrors, operatorErrors, webhookErrors, settlementErrors, switchErrors, operatorAccountErrors, consoleErrors] as const;
+export const ERROR_MODULES = [httpErrors, identityErrors, idempotencyErrors, walletErrors, posErrors, codesErrors, cardErrors, topupErrors, cashErrors, paymentErrors, operatorErrors, webhookErrors, settlementErrors, switchErrors, operatorAccountErrors, consoleErrors, approvalErrors, oidcErrors, riskErrors, caseErrors] as const;
 
 export interface Konpay {
   readonly app: App;
@@ -175,6 +192,7 @@ export async function startKonpay(config: Config, opts: StartOptions = {}): Prom
   const outbox: Outbox = new Outbox([
     ...notifyHandlers({ senders, devOutbox: config.notify.devOutbox ? { pool, clock } : undefined, logger }),
     movementNoticeHandler({ pool, freezeLinks, notifier: () => notifier }),
+    caseNoticeHandler({ pool, notifier: () => notifier, publicUrl: config.http.publicUrl }),
     webhookTopicHandler({ pool, clock, logger, encryptionKey, timeoutMs: config.webhooks.timeoutMs }),
   ], clock);
   const notifier = new Notifier(outbox);
@@ -183,8 +201,10 @@ export async function startKonpay(config: Config, opts: StartOptions = {}): Prom
   const throttle = buildThrottle({ settings: config.throttle, signingKey, pool, redisUrl: config.redisUrl, ...(opts.redisPrefix === undefined ? {} : { redisPrefix: opts.redisPrefix }) });
   const factorKeys = { encryptionKey: secretBytes(config.secrets.encryptionKey), signingKey };
   const hasher = opts.hasher ?? argon2Hasher(secretBytes(config.secrets.passwordPepper), config.identity.argon2);
+  // The risk engine (RISK-1): one instance, its policy from configuration; holds become cases.
+  const risk = new RiskEngine({ pool, policy: config.risk.policy, paymentAllowSample: config.risk.paymentAllowSample, random: Math.random, openCase, logger });
   const identity: IdentityDeps = {
-    pool, clock, logger, notifier, hasher,
+    pool, clock, logger, notifier, hasher, risk,
     dummyHash: await makeDummyHash(hasher),
     codes: new OneTimeCodes(signingKey),
     sessions: new Sessions({ idleMs: config.identity.sessionIdleMs, absoluteMs: config.identity.sessionAbsoluteMs }, signingKey),
@@ -201,6 +221,7 @@ export async function startKonpay(config: Config, opts: StartOptions = {}): Prom
   const factorDeps: FactorDeps = { ...identity, keys: factorKeys, rp: relyingPartyOf(config.http.publicUrl) };
   // Recovery, privileged changes and "this wasn't me" links (recovery/, changes/).
   const accountDeps: AccountDeps = { ...identity, freezeLinks };
+  const oidcDeps = { ...identity, oidc: new OidcClients(config.oidcProviders, config.http.publicUrl, logger) };
   // Operators' console sign-in (src/operators/): the customers' hasher and counter store, their own sessions.
   const operatorDeps: OperatorSignInDeps = {
     pool, clock, hasher, dummyHash: identity.dummyHash, encryptionKey,
@@ -229,12 +250,14 @@ export async function startKonpay(config: Config, opts: StartOptions = {}): Prom
     pool, clock, logger, psp, events: identity.events, publicUrl: config.http.publicUrl,
     // Browsers reach the network at its public URL, which may differ from the one we call.
     cardFormBase: config.cardnet.publicUrl ?? cardNetworkUrl,
-    rules: { ...config.cards, challengeMs: config.cards.challengeMs },
+    rules: { ...config.cards, challengeMs: config.cards.challengeMs }, risk,
   };
   const topupsDeps: TopupsDeps = {
     pool, clock, logger, psp, notifier, events: identity.events, limits: config.limits,
-    publicUrl: config.http.publicUrl, challengeMs: config.cards.challengeMs,
+    publicUrl: config.http.publicUrl, challengeMs: config.cards.challengeMs, risk,
   };
+  // An analyst's decision on a held top-up releases or refuses it (src/topups/held.ts).
+  onCaseDecided('topup', heldTopupDecided(topupsDeps));
   const reconciler = new TopupReconciler(topupsDeps, config.cards.reconcileEveryMs);
   // Signed POS requests: this server's own terminal cache and nonce batcher; the operator
   // API below tells the cache of the changes it makes (src/pos/terminal-cache.ts).
@@ -243,6 +266,8 @@ export async function startKonpay(config: Config, opts: StartOptions = {}): Prom
   await switches.refresh();
   const posAuth = makePosAuthDeps({ pool, clock, encryptionKey, clockSkewSeconds: config.pos.clockSkewSeconds, terminalCacheMs: config.pos.terminalCacheMs });
 
+  // Cases and claims (RISK-2, OPS-3); large compensations wait for a second operator.
+  const casesDeps: CasesDeps = { pool, clock, compensationApprovalYen: config.cases.compensationApprovalYen, approvals: compensationApprovals(clock) };
   const app = await buildApp({
     logger,
     publicUrl: config.http.publicUrl,
@@ -258,6 +283,7 @@ export async function startKonpay(config: Config, opts: StartOptions = {}): Prom
       passkeyLoginRoutes(factorDeps, { secureCookies }),
       pushRoutes(identity, auth),
       walletRoutes({ pool, clock, limits: config.limits, auth }),
+      claimRoutes(casesDeps, auth),
       cardRoutes(cardsDeps, auth),
       topupRoutes(topupsDeps, auth, new Idempotency(pool, clock), switches),
       cardNetworkWebhookRoutes(topupsDeps, cardWebhookSecret),
@@ -266,13 +292,16 @@ export async function startKonpay(config: Config, opts: StartOptions = {}): Prom
         cashTopupRoutes({ clock, limits: config.limits, signingKey, notifier, publicUrl: config.http.publicUrl }, new Idempotency(pool, clock), switches),
         paymentRoutes({
           pool, clock, logger, limits: config.limits, signingKey, notifier, publicUrl: config.http.publicUrl,
-          rules: config.payments, risk: allowAll, merchantEvents: merchantEvents(outbox), accounts: new AccountIds(),
+          rules: config.payments, risk: enginePaymentRisk(risk, notifier), merchantEvents: merchantEvents(outbox), accounts: new AccountIds(),
         }, new Idempotency(pool, clock), config.payments.batch, switches),
         ...(opts.posRoutes ?? []),
       ]),
       recoveryRoutes(accountDeps, { secureCookies }),
       freezeRoutes(accountDeps),
       reauthRoutes(accountDeps, auth),
+      // External ID sign-in (ID-12, src/identity/oidc/): OpenID Connect providers from OIDC_PROVIDERS.
+      oidcRoutes(oidcDeps, { secureCookies, publicUrl: config.http.publicUrl }),
+      externalIdentityRoutes(oidcDeps, auth),
       changeRoutes(accountDeps, auth),
       codesRoutes({ ...identity, signingKey, policy: config.codes }, auth),
       ...(config.notify.devOutbox ? [devOutboxRoutes(pool)] : []),
@@ -285,12 +314,19 @@ export async function startKonpay(config: Config, opts: StartOptions = {}): Prom
           console: consoleAuthenticator(operatorDeps),
         }),
         merchants: { pool, clock, encryptionKey, onChainChange: (c) => posAuth.terminals.forget(c) },
+        audit: { pool, clock },
       }, [
         operatorSessionRoutes(operatorDeps, { secureCookies }),
-        consoleRoutes({ pool, clock, limits: config.limits, events: identity.events }),
+        consoleRoutes({
+          pool, clock, limits: config.limits, events: identity.events,
+          unfreezeApproval: { minBalanceYen: config.approvals.unfreezeMinBalanceYen, ttlMs: config.approvals.ttlMs },
+        }),
+        approvalRoutes({ pool, clock }),
+        auditRoutes({ pool }),
         webhookOpsRoutes({ pool, clock, outbox, encryptionKey, httpsOnly: config.webhooks.httpsOnly }),
         settlementOpsRoutes({ pool, clock }),
         switchOpsRoutes({ pool, clock, onChange: () => switches.refresh() }),
+        caseOpsRoutes(casesDeps),
       ]),
       // The wallet, POS and console front ends (web/, built by `npm run build:web`).
       webRoutes(),

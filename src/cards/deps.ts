@@ -3,6 +3,7 @@ import type { SecurityEvents } from '../identity/events.js';
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import type { CardNetwork } from './psp/port.js';
+import type { RiskEngine } from '../risk/engine.js';
 
 /** The card rules of WAL-3, from configuration. */
 export interface CardRules {
@@ -28,6 +29,8 @@ export interface CardsDeps {
    */
   readonly cardFormBase?: string | undefined;
   readonly rules: CardRules;
+  /** RISK-1: every card addition is judged before the card network is asked. */
+  readonly risk: RiskEngine;
 }
 
 /** Thrown inside a transaction to roll it back when the card network cannot be reached. */

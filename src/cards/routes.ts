@@ -11,6 +11,7 @@ import { cardErrors } from './errors.js';
 import { identityErrors } from '../identity/errors.js';
 import { cardsOf, removeCard } from './manage.js';
 import { renderReturnPage, type ReturnPage } from './return-page.js';
+import { riskErrors } from '../risk/errors.js';
 import { addCard, completeCardSetup, type AddCardResult, type CompleteResult } from './setup.js';
 import { cardFormAnswer, cardSchema, cardView, nextActionSchema } from './views.js';
 
@@ -49,6 +50,8 @@ function refuseAdd(r: Exclude<AddCardResult, { kind: 'created' }>): never {
     case 'in_use_elsewhere': throw problem(cardErrors, 'card_in_use_elsewhere');
     case 'attempts_exceeded': throw problem(cardErrors, 'card_attempts_exceeded', undefined, { retryAfterSeconds: r.retryAfterSeconds });
     case 'network_unavailable': throw problem(cardErrors, 'card_network_unavailable');
+    case 'step_up_required': throw problem(riskErrors, 'step_up_required');
+    case 'risk_declined': throw problem(riskErrors, 'risk_declined');
   }
 }
 
@@ -82,10 +85,12 @@ export function cardRoutes(deps: CardsDeps, auth: AuthDeps): FastifyPluginAsyncZ
         schema: {
           tags: TAGS, summary: 'Add a card (then pass the issuer\'s 3-D Secure challenge)', security,
           description: 'Takes the token from the card network\'s form. At most 3 cards per account; a card active on another account is refused; repeated wrong security codes pause adding cards.',
-          body: addBody, response: { 201: addAnswer, 400: problemSchema, 401: problemSchema, 409: problemSchema, 423: problemSchema, 429: problemSchema, 503: problemSchema },
+          body: addBody, response: { 201: addAnswer, 400: problemSchema, 401: problemSchema, 403: problemSchema, 409: problemSchema, 423: problemSchema, 429: problemSchema, 503: problemSchema },
         },
       }, async (req, reply) => {
-        const r = await addCard(deps, req.auth!.user.id, req.body.token);
+        const r = await addCard(deps, req.auth!.user.id, req.body.token, {
+          deviceId: req.auth!.session.device_id, ip: req.ip, secondFactorAt: req.auth!.session.second_factor_at,
+        });
         if (r.kind !== 'created') refuseAdd(r);
         return reply.code(201).send({
           card: cardView(r.card),

@@ -33,12 +33,21 @@ export type AddCardResult =
   | { kind: 'already_added' }
   | { kind: 'in_use_elsewhere' }
   | { kind: 'attempts_exceeded'; retryAfterSeconds: number }
-  | { kind: 'network_unavailable' };
+  | { kind: 'network_unavailable' }
+  | { kind: 'step_up_required' }
+  | { kind: 'risk_declined' };
+
+/** Who is asking, for the risk engine: the session's device and address, and its last second factor. */
+export interface CardClient {
+  deviceId: string | null;
+  ip: string | null;
+  secondFactorAt: Date | null;
+}
 
 export const returnUrlFor = (deps: Pick<CardsDeps, 'publicUrl'>, cardId: string) =>
   `${deps.publicUrl}/v1/cards/${toPublicId('crd', cardId)}/3ds-return`;
 
-export async function addCard(deps: CardsDeps, userId: string, token: string): Promise<AddCardResult> {
+export async function addCard(deps: CardsDeps, userId: string, token: string, client: CardClient): Promise<AddCardResult> {
   const read = await deps.psp.getCard(token);
   if (read.kind === 'refused') return { kind: 'token_invalid' };
   if (read.kind !== 'ok') return { kind: 'network_unavailable' };
@@ -53,6 +62,17 @@ export async function addCard(deps: CardsDeps, userId: string, token: string): P
       if (refusal) return refusal;
 
       const id = newUuid();
+      // RISK-1: card testing, shared cards, a new phone or a fresh recovery, before the network is asked.
+      const risk = await deps.risk.assessAccount(q, {
+        action: 'card_add', userId, deviceId: client.deviceId, ip: client.ip, amount: 0, fingerprint: psp.fingerprint,
+        secondFactorAt: client.secondFactorAt, subjectId: toPublicId('crd', id), now,
+      });
+      if (risk.outcome === 'step_up') return { kind: 'step_up_required' };
+      if (risk.outcome !== 'allow') {
+        // No card rule holds today; should a policy make one, an analyst sees it, the card is not added.
+        if (risk.outcome === 'hold') await deps.risk.openHold(q, risk, userId, { type: 'card', id: toPublicId('crd', id) }, now);
+        return { kind: 'risk_declined' };
+      }
       const card: CardRow = {
         id, user_id: userId, psp_token: psp.token, fingerprint: psp.fingerprint, brand: psp.brand, last4: psp.last4,
         exp_month: psp.expMonth, exp_year: psp.expYear, status: 'pending', authentication_id: null, failure_code: null,

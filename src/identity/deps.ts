@@ -1,5 +1,6 @@
 /** What the identity use cases need, built once by the composition root. */
 import type pg from 'pg';
+import type { RiskEngine } from '../risk/engine.js';
 import type { AuthenticationResponseJSON, PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
 import type { Notifier } from '../notify/notifier.js';
 import type { Clock } from '../shared/clock.js';
@@ -97,4 +98,6 @@ export interface IdentityDeps {
   sends: SendGuard;
   /** Cooling-off after recovery, a new device or a contact change (ID-10). */
   restrictedModeMs: number;
+  /** RISK-1 at login (step-up even on a known device) and sign-up (farming). */
+  risk: RiskEngine;
 }

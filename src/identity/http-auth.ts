@@ -7,6 +7,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { problem } from '../shared/errors.js';
 import { safeEqual } from '../shared/crypto.js';
 import { identityErrors } from './errors.js';
+import { allowedWhileResetRequired } from './reset-gate.js';
 import type { Authenticated, IssuedSession, Sessions } from './sessions.js';
 import type pg from 'pg';
 import type { Clock } from '../shared/clock.js';
@@ -50,6 +51,9 @@ export function requireSession(deps: AuthDeps) {
       const sent = req.headers['x-csrf-token'];
       const expected = Buffer.from(deps.sessions.csrfToken(r.session.id));
       if (typeof sent !== 'string' || !safeEqual(Buffer.from(sent), expected)) throw problem(identityErrors, 'csrf_failed');
+    }
+    if (r.user.must_reset_password && !allowedWhileResetRequired(req.method, req.routeOptions.url)) {
+      throw problem(identityErrors, 'password_reset_required');
     }
     req.auth = r;
   };

@@ -19,7 +19,7 @@ import { codeSms } from './messages.js';
 import { checkPasskey, offerPasskey, type PasskeyStepOptions } from './passkey-step.js';
 import { isBlocklisted } from './password.js';
 import { completeFlow, failFlow, insertFlow, isLive, lockFlow, updateFlowData, type FlowRow } from './repo/flows.js';
-import { findActiveDevice, insertDevice, touchDevice } from './repo/sessions.js';
+import { findActiveDevice, insertDevice, markSecondFactor, touchDevice } from './repo/sessions.js';
 import { findUser, findUserByEmail, findUserByPhone, setMustResetPassword, setRestrictedUntil, type UserRow } from './repo/users.js';
 import type { CodeSendResult } from './otp.js';
 import type { ClientInfo, IssuedSession } from './sessions.js';
@@ -50,7 +50,9 @@ export type LoginResult =
   | { kind: 'invalid_credentials' }
   | { kind: 'wait'; retryAfterMs: number }
   | { kind: 'proof_of_work_required' }
-  | { kind: 'account_frozen' };
+  | { kind: 'account_frozen' }
+  /** The risk engine refused the sign-in (after a right password: no enumeration). */
+  | { kind: 'risk_declined' };
 
 export async function login(d: IdentityDeps, input: LoginInput, client: ClientInfo): Promise<LoginResult> {
   const now = d.clock.now();
@@ -86,18 +88,40 @@ export async function login(d: IdentityDeps, input: LoginInput, client: ClientIn
       await setMustResetPassword(q, user.id);
       await d.events.record(q, user, 'breached_password_detected', { ip: client.ip, deviceId: null, now });
     }
-    if (knownDevice) {
+    // RISK-1: after the right password, so the answer tells nothing about the account.
+    // A step-up sends even a known phone through the second factor (the flow below,
+    // keeping that device: no new device row, no restricted mode).
+    const risk = await d.risk.assessAccount(q, {
+      action: 'login', userId: user.id, deviceId: knownDevice ? device!.deviceId : null, ip: client.ip, amount: 0,
+      fingerprint: null, secondFactorAt: null, subjectId: null, now,
+    });
+    if (risk.outcome === 'deny' || risk.outcome === 'hold') return { kind: 'risk_declined' };
+    if (knownDevice && risk.outcome === 'allow') {
       await touchDevice(q, device!.deviceId, now);
       const session = await d.sessions.issue(q, user.id, device!.deviceId, input.transport, client, now);
       return { kind: 'authenticated', userId: user.id, session, mustResetPassword: user.must_reset_password || breached };
     }
-    const flowId = newUuid();
-    const expiresAt = new Date(now.getTime() + LOGIN_FLOW_MS);
-    await insertFlow(q, { id: flowId, kind: 'login', userId: user.id, data: { failures: 0 }, now, expiresAt });
-    await d.codes.create(q, { flowId, purpose: 'sms', channel: 'sms', destination: user.phone, now });
-    const methods: SecondFactorMethod[] = ['sms', ...(await d.factors.methods(q, user.id))];
-    return { kind: 'second_factor_required', flowId, methods, expiresAt };
+    return openSecondFactorStep(d, q, user, now, knownDevice ? device!.deviceId : undefined);
   });
+}
+
+/**
+ * The login flow a first factor opens on a device not seen before: finished by SMS,
+ * TOTP, a recovery code or a passkey (completeLogin). External ID sign-in
+ * (oidc/callback.ts) ends here too, so it is never more than a first factor.
+ */
+export async function openSecondFactorStep(
+  d: IdentityDeps, q: Queryable, user: Pick<UserRow, 'id' | 'phone'>, now: Date,
+  /** A known phone sent here by a risk step-up: finishing keeps it (finishStepUp). */
+  knownDeviceId?: string,
+): Promise<{ kind: 'second_factor_required'; flowId: string; methods: SecondFactorMethod[]; expiresAt: Date }> {
+  const flowId = newUuid();
+  const expiresAt = new Date(now.getTime() + LOGIN_FLOW_MS);
+  const data = knownDeviceId ? { failures: 0, knownDeviceId } : { failures: 0 };
+  await insertFlow(q, { id: flowId, kind: 'login', userId: user.id, data, now, expiresAt });
+  await d.codes.create(q, { flowId, purpose: 'sms', channel: 'sms', destination: user.phone, now });
+  const methods: SecondFactorMethod[] = ['sms', ...(await d.factors.methods(q, user.id))];
+  return { kind: 'second_factor_required', flowId, methods, expiresAt };
 }
 
 /** A live login flow; login flows always name their account. */
@@ -139,7 +163,7 @@ export type LoginFactor =
   | { method: 'passkey'; response: PasskeyAssertion };
 
 export type CompleteLoginResult =
-  | { kind: 'authenticated'; userId: string; session: IssuedSession; deviceId: string; deviceCredential: string; mustResetPassword: boolean; restrictedUntil: Date }
+  | { kind: 'authenticated'; userId: string; session: IssuedSession; deviceId: string; deviceCredential: string; mustResetPassword: boolean; restrictedUntil: Date | null }
   | { kind: 'wrong'; remaining: number }
   | { kind: 'passkey_invalid'; remaining: number }
   | { kind: 'passkey_cloned'; remaining: number }
@@ -183,6 +207,8 @@ export async function completeLogin(
         return left === undefined ? { kind: 'too_many_attempts' } : { kind: 'wrong', remaining: left };
       }
     }
+    const known = typeof flow.data.knownDeviceId === 'string' ? flow.data.knownDeviceId : undefined;
+    if (known && (await findActiveDevice(q, user.id, known))) return finishStepUp(d, q, flowId, user, known, input, client, now);
     return finishLogin(d, q, flowId, user, input, client, now);
   });
 }
@@ -211,6 +237,7 @@ async function finishLogin(
   const restrictedUntil = new Date(now.getTime() + d.restrictedModeMs);
   await setRestrictedUntil(q, user.id, restrictedUntil);
   const session = await d.sessions.issue(q, user.id, deviceId, input.transport, client, now);
+  await markSecondFactor(q, session.sessionId, now);
   const deviceCredential = await d.devices.issue({ userId: user.id, deviceId }, now);
   await d.events.record(q, user, 'new_device_login', { ip: client.ip, deviceId, now }, {
     details: { method: input.method, device: input.deviceLabel },
@@ -218,5 +245,23 @@ async function finishLogin(
       ? `端末: ${input.deviceLabel} / IP: ${client.ip ?? '-'} / 日時: ${now.toISOString()}\n24時間はカードチャージと5,000円を超える支払いが制限されます。`
       : `Device: ${input.deviceLabel} · IP: ${client.ip ?? '-'} · ${now.toISOString()}\nFor 24 hours, card top-ups and payments over ¥5,000 are paused.`,
   });
+  return { kind: 'authenticated', userId: user.id, session, deviceId, deviceCredential, mustResetPassword: user.must_reset_password, restrictedUntil };
+}
+
+/**
+ * A known phone the risk engine asked for a second factor (RISK-1 step-up): it stays the
+ * same device — no new row, no restricted mode, no "new device" notice — and the session
+ * counts as second-factor verified.
+ */
+async function finishStepUp(
+  d: IdentityDeps, q: Queryable, flowId: string, user: UserRow, deviceId: string,
+  input: { transport: 'cookie' | 'bearer' }, client: ClientInfo, now: Date,
+): Promise<CompleteLoginResult> {
+  await completeFlow(q, flowId, now);
+  await touchDevice(q, deviceId, now);
+  const session = await d.sessions.issue(q, user.id, deviceId, input.transport, client, now);
+  await markSecondFactor(q, session.sessionId, now);
+  const deviceCredential = await d.devices.issue({ userId: user.id, deviceId }, now);
+  const restrictedUntil = user.restricted_until && user.restricted_until > now ? user.restricted_until : null;
   return { kind: 'authenticated', userId: user.id, session, deviceId, deviceCredential, mustResetPassword: user.must_reset_password, restrictedUntil };
 }

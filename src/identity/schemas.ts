@@ -61,7 +61,7 @@ export const sessionIssued = z.object({
   }),
   deviceCredential: z.string().optional().describe('Remembers this device: send it as `x-konpay-device` at the next login (`bearer` transport; the web gets a cookie)'),
   restrictedUntil: z.string().nullable().describe('Until then card top-ups are paused and payments capped at ¥5,000 (cooling-off)'),
-  mustResetPassword: z.boolean().describe('The password was found in a breach list: change it before anything else'),
+  mustResetPassword: z.boolean().describe('The password was found in a breach list, or Konpay made every account replace it: change it before anything else (until then other requests answer 403 `password_reset_required`)'),
 }).meta({
   id: 'SessionIssued',
   examples: [{

@@ -115,7 +115,9 @@ export type VerifySignupResult =
   | { kind: 'expired'; field: 'emailCode' | 'smsCode' }
   | { kind: 'flow_not_found' }
   | { kind: 'too_many_attempts' }
-  | { kind: 'account_exists' };
+  | { kind: 'account_exists' }
+  /** Refused by the risk engine (sign-up farming); no account was made. */
+  | { kind: 'risk_declined' };
 
 export async function verifySignup(
   d: IdentityDeps, flowId: string, input: { emailCode?: string | undefined; smsCode?: string | undefined; deviceLabel: string; transport: 'cookie' | 'bearer' }, client: ClientInfo,
@@ -145,6 +147,12 @@ export async function verifySignup(
     await saveProgress(q, flow, done);
     if (!done.email || !done.sms) return { kind: 'pending', remaining: { email: !done.email, sms: !done.sms } };
 
+    // RISK-1: throw-away accounts from one device or address (coupon farming) are not made.
+    const risk = await d.risk.assessSignup(q, { ip: client.ip, now });
+    if (risk.outcome !== 'allow' && risk.outcome !== 'step_up') {
+      await failFlow(q, flowId, now);
+      return { kind: 'risk_declined' };
+    }
     const data = flow.data as unknown as SignupData;
     const userId = newUuid();
     if (!(await insertUser(q, { id: userId, email: data.email, phone: data.phone, passwordHash: data.passwordHash, locale: data.locale, now }))) {

@@ -29,10 +29,10 @@ export async function insertMerchant(q: Queryable, m: { id: string; name: string
 }
 
 /** Inserts the store when its merchant exists; undefined otherwise. */
-export async function insertStore(q: Queryable, s: { id: string; merchantId: string; name: string; now: Date }): Promise<StoreRow | undefined> {
+export async function insertStore(q: Queryable, s: { id: string; merchantId: string; name: string; now: Date; location?: { latitude: number; longitude: number } | undefined }): Promise<StoreRow | undefined> {
   return (await q.query<StoreRow>(
-    `INSERT INTO stores (id, merchant_id, name, created_at) SELECT $1, id, $3, $4 FROM merchants WHERE id = $2 RETURNING *`,
-    [s.id, s.merchantId, s.name, s.now],
+    `INSERT INTO stores (id, merchant_id, name, created_at, latitude, longitude) SELECT $1, id, $3, $4, $5, $6 FROM merchants WHERE id = $2 RETURNING *`,
+    [s.id, s.merchantId, s.name, s.now, s.location?.latitude ?? null, s.location?.longitude ?? null],
   )).rows[0];
 }
 

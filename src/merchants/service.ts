@@ -50,10 +50,13 @@ export async function createMerchant(deps: MerchantDeps, input: { name: string }
   return { kind: 'created', id: toPublicId('mer', row.id) };
 }
 
-export async function createStore(deps: MerchantDeps, input: { merchantId: string; name: string }): Promise<{ kind: 'created'; id: PrefixedId<'sto'> } | NotFound> {
+/** `location`: where the store is, for the risk engine's impossible-travel rule (optional: without it the rule is silent). */
+export async function createStore(
+  deps: MerchantDeps, input: { merchantId: string; name: string; location?: { latitude: number; longitude: number } | undefined },
+): Promise<{ kind: 'created'; id: PrefixedId<'sto'> } | NotFound> {
   const merchant = fromPublicId('mer', input.merchantId);
   if (!merchant) return NOT_FOUND;
-  const row = await insertStore(deps.pool, { id: newUuid(), merchantId: merchant, name: input.name, now: deps.clock.now() });
+  const row = await insertStore(deps.pool, { id: newUuid(), merchantId: merchant, name: input.name, now: deps.clock.now(), location: input.location });
   return row ? { kind: 'created', id: toPublicId('sto', row.id) } : NOT_FOUND;
 }
 

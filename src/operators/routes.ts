@@ -68,7 +68,7 @@ export function operatorSessionRoutes(d: OperatorSignInDeps, opts: { secureCooki
     }, async (req, reply) => {
       const o = req.operator!;
       if (o.via === 'console') await d.sessions.revoke(d.pool, o.sessionId, d.clock.now());
-      recordOperatorAction(req, 'operator.sign_out', { operatorId: o.id }, 'signed_out');
+      await recordOperatorAction(req, 'operator.sign_out', { operatorId: o.id }, 'signed_out');
       clearOperatorCookie(reply, opts.secureCookies);
       return reply.code(204).send(null);
     });

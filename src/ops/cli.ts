@@ -22,8 +22,12 @@ import { webhookCommands } from './webhook-commands.js';
 import { settlementCommands } from './settlement-commands.js';
 import { operatorCommands } from '../operators/commands.js';
 import { switchCommands } from './switches/commands.js';
+import { auditCommands } from './audit/commands.js';
+import { recordCliRun } from './audit/cli-record.js';
+import { accountCommands } from './account-commands.js';
+import { caseCommands } from '../cases/commands.js';
 
-const COMMANDS: readonly Command[] = [...merchantCommands, ...webhookCommands, ...settlementCommands, ...switchCommands, ...operatorCommands];
+const COMMANDS: readonly Command[] = [...merchantCommands, ...webhookCommands, ...settlementCommands, ...switchCommands, ...operatorCommands, ...auditCommands, ...accountCommands, ...caseCommands];
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => `${c.name} ${c.usage}`.length));
@@ -38,12 +42,16 @@ function select(argv: string[]): { command: Command; args: CommandArgs } | strin
   try {
     const parsed = parseArgs({
       args: rest, strict: true, allowPositionals: true,
-      options: Object.fromEntries([...(command.options ?? []), ...(command.optional ?? [])].map((o) => [o, { type: 'string' as const }])),
+      options: Object.fromEntries([
+        ...[...(command.options ?? []), ...(command.optional ?? [])].map((o) => [o, { type: 'string' as const }]),
+        ...(command.flags ?? []).map((f) => [f, { type: 'boolean' as const }]),
+      ]),
     });
-    const options = parsed.values as Record<string, string | undefined>;
+    const options = Object.fromEntries(Object.entries(parsed.values).map(([k, v]) => [k, v === true ? 'true' : v === false ? undefined : v])) as Record<string, string | undefined>;
     const missing = (command.options ?? []).filter((o) => !options[o]);
     if (missing.length) return `${command.name}: missing ${missing.map((o) => `--${o}`).join(', ')}`;
-    if (parsed.positionals.length !== (command.positionals ?? 0)) return `usage: ${command.name} ${command.usage}`;
+    const least = command.positionals ?? 0;
+    if (parsed.positionals.length < least || parsed.positionals.length > least + (command.optionalPositionals ?? 0)) return `usage: ${command.name} ${command.usage}`;
     return { command, args: { options, positionals: parsed.positionals } };
   } catch (err) {
     return `${command.name}: ${(err as Error).message}`;
@@ -62,10 +70,13 @@ async function main(argv: string[]): Promise<number> {
   const pool = createPool({ connectionString: database.url, max: 2, applicationName: 'konpay-ops' });
   try {
     await migrate(pool, await loadMigrations());
-    return await chosen.command.run(
+    const status = await chosen.command.run(
       { config, pool, clock: systemClock, out: (l) => process.stdout.write(`${l}\n`), err: (l) => process.stderr.write(`konpay ops: ${l}\n`) },
       chosen.args,
     );
+    // In the audit chain as `cli:<user>`, right after the command (its own transactions are its own).
+    if (!chosen.command.selfAudited) await recordCliRun(pool, systemClock, chosen.command.name, chosen.args, status);
+    return status;
   } finally {
     await pool.end();
     await database.embedded?.stop(); // a no-op when a running server owns it

@@ -28,8 +28,17 @@ export interface Command {
   options?: readonly string[];
   /** String options that may be left out. */
   optional?: readonly string[];
+  /** Switches without a value (`--all`); a given one arrives as `options[name] === 'true'`. */
+  flags?: readonly string[];
   /** How many positional arguments it takes. */
   positionals?: number;
+  /** How many more it may take (`reset-status [run-id]`). */
+  optionalPositionals?: number;
+  /**
+   * The CLI appends every command run to the audit chain as `cli:<user>` (src/ops/cli.ts),
+   * except commands that append their own rows in their transactions, or read the log.
+   */
+  selfAudited?: boolean;
   /** Exit status: 0 done, 1 refused (not found, revoked…). */
   run(ctx: OpsContext, args: CommandArgs): Promise<number>;
 }

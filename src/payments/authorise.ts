@@ -34,6 +34,7 @@ import { paymentsSince } from '../wallet/repo.js';
 import { balanceUsageOf } from '../wallet/service.js';
 import type { DeclineReason } from './declines.js';
 import type { PaymentsDeps } from './deps.js';
+import type { JudgedPayment, PaymentRiskInput, PaymentRiskVerdict } from './risk.js';
 import { insertDeclines, insertPayments, lockPayers, prechecks, type Payer, type PaymentRow, type Precheck } from './repo.js';
 import { paymentEventData } from './views.js';
 
@@ -55,6 +56,8 @@ export type AuthoriseResult =
 
 const DAY = 86_400_000;
 
+const isRiskDecline = (d: DeclineReason) => d === 'risk_review' || d === 'risk_declined';
+
 /** One payment's way through the batch. */
 interface Item {
   ask: PaymentAsk;
@@ -62,6 +65,9 @@ interface Item {
   code?: Extract<CodeOutcome, { kind: 'ok' }>;
   decline?: DeclineReason;
   payment?: PaymentRow;
+  /** The risk engine's answer, once the payment reached that check. */
+  risk?: PaymentRiskVerdict;
+  declineId?: string;
 }
 
 /** A payer's wallet as the batch's approvals leave it. */
@@ -82,7 +88,8 @@ export async function authorisePayments(deps: PaymentsDeps, q: Queryable, asks: 
   await checkStores(deps, q, items, now);
   await useCodes(deps, q, live(), now);
   const wallets = await lockWallets(q, live(), now);
-  await judge(deps, q, live(), wallets, now);
+  const risks = await assessRisk(deps, q, live(), wallets, now);
+  await judge(deps, q, live(), wallets, risks, now);
   await record(deps, q, items, wallets, now);
 
   return items.map((it): AuthoriseResult => (it.payment
@@ -138,8 +145,34 @@ async function lockWallets(q: Queryable, items: Item[], now: Date): Promise<Map<
   }]));
 }
 
+const riskInput = (it: Item): PaymentRiskInput => ({
+  userId: it.code!.userId, deviceId: it.code!.deviceId, storeId: it.ask.terminal.storeId, amount: it.ask.input.amount, categories: it.ask.input.categories,
+});
+
+/**
+ * The risk engine's signals for every payer of the batch in one read, before judging:
+ * a payment declined by an earlier check simply never looks at its answer. Two payments
+ * of one customer in one batch see the same signals (neither sees the other): the
+ * velocity rules count in windows of minutes, one batch is milliseconds.
+ */
+async function assessRisk(deps: PaymentsDeps, q: Queryable, items: Item[], wallets: Map<string, Running>, now: Date): Promise<Map<Item, PaymentRiskVerdict>> {
+  const asked = items.filter((it) => wallets.has(it.code!.userId));
+  if (asked.length === 0) return new Map();
+  const verdicts = await deps.risk.assessMany(q, asked.map(riskInput), now);
+  return new Map(asked.map((it, i) => [it, verdicts[i]!]));
+}
+
+/**
+ * The till cannot ask for a second factor: a step-up or a hold declines `risk_review`
+ * (the customer is told to verify in the app, or that an analyst is looking), a deny
+ * `risk_declined`. The reasons stay in our log and the case.
+ */
+const RISK_DECLINES: Record<Exclude<PaymentRiskVerdict['outcome'], 'allow'>, DeclineReason> = {
+  step_up: 'risk_review', hold: 'risk_review', deny: 'risk_declined',
+};
+
 /** The customer-side checks, payment by payment, each seeing the ones approved before it. */
-async function judge(deps: PaymentsDeps, q: Queryable, items: Item[], wallets: Map<string, Running>, now: Date): Promise<void> {
+async function judge(deps: PaymentsDeps, q: Queryable, items: Item[], wallets: Map<string, Running>, risks: Map<Item, PaymentRiskVerdict>, now: Date): Promise<void> {
   for (const it of items) {
     const { input, terminal } = it.ask;
     const code = it.code!;
@@ -164,10 +197,11 @@ async function judge(deps: PaymentsDeps, q: Queryable, items: Item[], wallets: M
       it.decline = 'insufficient_balance';
       continue;
     }
-    const risk = await deps.risk.assess(q, { userId: w.payer.user_id, deviceId: code.deviceId, storeId: terminal.storeId, amount: input.amount, categories: input.categories, now });
-    if (risk.decision === 'deny') {
-      deps.logger.info({ user: toPublicId('usr', w.payer.user_id), reasons: risk.reasons }, 'payment declined by risk checks');
-      it.decline = 'risk_declined';
+    const risk = risks.get(it);
+    it.risk = risk;
+    if (risk && risk.outcome !== 'allow') {
+      deps.logger.info({ user: toPublicId('usr', w.payer.user_id), outcome: risk.outcome, reasons: risk.reasons }, 'payment declined by risk checks');
+      it.decline = RISK_DECLINES[risk.outcome];
       continue;
     }
     w.available -= input.amount;
@@ -207,13 +241,23 @@ async function record(deps: PaymentsDeps, q: Queryable, items: Item[], wallets: 
   await postFreshTransfers(q, transfers, now);
 
   const declined = items.filter((it) => it.decline);
-  await giveCodesBack(q, declined.filter((it) => it.code).map((it) => it.code!.codeId));
+  for (const it of declined) it.declineId = newUuid();
+  // A code stopped by the risk engine stays used: the till cannot retry it (each retry
+  // would be declined again, and a hold would open case after case), and the customer
+  // gets a fresh one only in the app, where the notice tells them what to do first.
+  await giveCodesBack(q, declined.filter((it) => it.code && !isRiskDecline(it.decline!)).map((it) => it.code!.codeId));
   if (declined.length) {
-    await insertDeclines(q, declined.map(({ ask: { terminal, input }, code, decline }) => ({
-      id: newUuid(), merchantId: terminal.merchantId, storeId: terminal.storeId, terminalId: terminal.id,
+    await insertDeclines(q, declined.map(({ ask: { terminal, input }, code, decline, declineId }) => ({
+      id: declineId!, merchantId: terminal.merchantId, storeId: terminal.storeId, terminalId: terminal.id,
       userId: code?.userId ?? null, amount: input.amount, reason: decline!, now,
     })));
   }
+  // Every payment that reached the risk check: decisions logged, holds to cases, customers told.
+  const judged = items.filter((it) => it.risk).map((it): JudgedPayment => ({
+    input: riskInput(it), verdict: it.risk!, storeName: it.pre!.store_name,
+    subject: it.payment ? { type: 'payment', id: toPublicId('pay', it.payment.id) } : { type: 'payment_decline', id: it.declineId! },
+  }));
+  if (judged.length) await deps.risk.record(q, judged, now);
   if (approved.length === 0) return;
 
   await deps.merchantEvents?.emitMany(q, approved.map(({ payment: p }) => ({ merchantId: p!.merchant_id, type: 'payment.approved', data: paymentEventData(p!), now })));

@@ -33,7 +33,10 @@ afterAll(() => t?.stop());
 
 function batcher() {
   const risk: PaymentRisk = {
-    assess: (_q, input) => (input.userId === broken ? Promise.reject(new Error('risk engine failed')) : Promise.resolve({ decision: 'allow' })),
+    assessMany: (_q, inputs) => (inputs.some((i) => i.userId === broken)
+      ? Promise.reject(new Error('risk engine failed'))
+      : Promise.resolve(inputs.map(() => ({ outcome: 'allow' as const, reasons: [] })))),
+    record: () => Promise.resolve(),
   };
   const deps: PaymentsDeps = {
     pool: t.konpay.pool, clock, logger: t.konpay.logger, limits: t.config.limits, signingKey: secretBytes(t.config.secrets.signingKey),

@@ -14,6 +14,7 @@ export const DECLINE_REASONS = {
   account_restricted: 'The account is in restricted mode after a recent security change: payments are capped for 24 hours.',
   account_frozen: 'The account is frozen. The customer should contact Konpay support.',
   risk_declined: 'Declined by Konpay\'s risk checks.',
+  risk_review: 'Declined for a security check; the customer has been told what to do in the app. Ask for another means of payment for now.',
   store_suspended: 'This store is suspended and cannot take payments.',
   duplicate_order: 'This order number was already paid at this store. Look the payment up by order id instead of paying again.',
   terminal_throttled: 'This terminal sent too many unknown codes and is paused for a while; it has been reported.',

@@ -34,6 +34,10 @@ export interface RiskPolicy {
   readonly signupsFromDeviceDeny: number;
   /** Accounts that may have held one card. */
   readonly accountsOnCardDeny: number;
+  /** The window of the device/address signals (accounts, sign-ups, cards tried), in minutes. */
+  readonly sharingWindowMinutes: number;
+  /** A step-up is satisfied by a second factor passed on this session (or code's device) this recently (minutes). */
+  readonly stepUpFreshMinutes: number;
 }
 
 export const DEFAULT_RISK_POLICY: RiskPolicy = Object.freeze({
@@ -54,4 +58,6 @@ export const DEFAULT_RISK_POLICY: RiskPolicy = Object.freeze({
   accountsOnDeviceStepUp: 3,
   signupsFromDeviceDeny: 3,
   accountsOnCardDeny: 2,
+  sharingWindowMinutes: 24 * 60,
+  stepUpFreshMinutes: 10,
 });

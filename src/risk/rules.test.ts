@@ -56,6 +56,9 @@ describe('risk rules', () => {
   it('asks a new or recently recovered account for a second factor before card money moves', () => {
     expect(decide(signals('card_add', { deviceAgeMinutes: null }), P).outcome).toBe('step_up');
     expect(decide(signals('card_add', { deviceAgeMinutes: P.newDeviceMinutes }), P).outcome).toBe('allow');
+    // The phone the account was made on is not "new": there was no other phone to take over from.
+    expect(decide(signals('topup', { deviceAgeMinutes: 2, signupDevice: true }), P).outcome).toBe('allow');
+    expect(decide(signals('topup', { deviceAgeMinutes: 2, signupDevice: false }), P).outcome).toBe('step_up');
     expect(decide(signals('topup', { minutesSinceRecovery: 30 }), P)).toMatchObject({ outcome: 'step_up', findings: [{ reason: 'recent_recovery' }] });
     // At the till a second factor cannot be asked; a large payment just after a reset waits instead.
     expect(decide(signals('payment', { minutesSinceRecovery: 30, amount: P.highRiskAmount }), P).outcome).toBe('hold');

@@ -23,7 +23,7 @@ export interface Rule {
   check(s: RiskSignals, p: RiskPolicy): Exclude<RiskOutcome, 'allow'> | undefined;
 }
 
-const isNewDevice = (s: RiskSignals, p: RiskPolicy) => s.deviceAgeMinutes === null || s.deviceAgeMinutes < p.newDeviceMinutes;
+const isNewDevice = (s: RiskSignals, p: RiskPolicy) => !s.signupDevice && (s.deviceAgeMinutes === null || s.deviceAgeMinutes < p.newDeviceMinutes);
 const isHighRisk = (s: RiskSignals, p: RiskPolicy) => s.categories.some((c) => p.highRiskCategories.includes(c));
 const quickSpend = (s: RiskSignals, p: RiskPolicy) =>
   s.lastTopup !== null && s.lastTopup.minutesAgo <= p.quickSpendMinutes && s.amount >= s.lastTopup.amount * p.quickSpendShare;

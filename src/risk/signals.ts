@@ -20,6 +20,11 @@ export interface RiskSignals {
   readonly amount: number;
   /** Minutes since this device first signed in to this account; null for a device never seen. */
   readonly deviceAgeMinutes: number | null;
+  /**
+   * The device is the one the account was made on (no earlier device): a takeover needs
+   * someone else's phone, so the new-device rule does not ask a brand-new customer again.
+   */
+  readonly signupDevice: boolean;
   /** Minutes since the last password recovery or change of e-mail/phone; null if none in the look-back. */
   readonly minutesSinceRecovery: number | null;
   /** Failed sign-ins on the account in the velocity window. */
@@ -48,7 +53,7 @@ export interface RiskSignals {
 
 /** Signals with nothing unusual: the base for callers and tests that set only what they read. */
 export const QUIET: Omit<RiskSignals, 'action'> = Object.freeze({
-  amount: 0, deviceAgeMinutes: 30 * 24 * 60, minutesSinceRecovery: null, loginFailures: 0,
+  amount: 0, deviceAgeMinutes: 30 * 24 * 60, signupDevice: false, minutesSinceRecovery: null, loginFailures: 0,
   topups: { count: 0, amount: 0 }, payments: { count: 0, amount: 0 }, lastTopup: null, categories: [],
   previousPayment: null, cardsTried: 0, cardFailures: 0, accountsOnDevice: 1, accountsOnCard: 1, signupsFromDevice: 0,
 });

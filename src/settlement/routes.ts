@@ -43,7 +43,7 @@ export function settlementOpsRoutes(deps: SettlementDeps): FastifyPluginAsyncZod
       const storeUuid = req.query.store === undefined ? undefined : fromPublicId('sto', req.query.store);
       if (req.query.store !== undefined && !storeUuid) throw problem(settlementErrors, 'settlement_not_found');
       const report = await readDay(deps.pool, (q) => settlementReport(q, date, storeUuid ? { storeUuid } : {}));
-      recordOperatorAction(req, 'settlement.report', { date }, 'read');
+      await recordOperatorAction(req, 'settlement.report', { date }, 'read');
       if (req.query.format === 'csv') {
         return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="konpay-settlement-${date}.csv"`)
           .serializer((x: unknown) => x as string).send(reportCsv(report));
@@ -58,7 +58,7 @@ export function settlementOpsRoutes(deps: SettlementDeps): FastifyPluginAsyncZod
       },
     }, async (req) => {
       const r = await closeDay(deps, dateOf(req.params.date));
-      recordOperatorAction(req, 'settlement.close', { date: req.params.date }, r.kind);
+      await recordOperatorAction(req, 'settlement.close', { date: req.params.date }, r.kind);
       if (r.kind !== 'closed') throw problem(settlementErrors, r.code, r.detail);
       return { date: r.date, total: r.total };
     });

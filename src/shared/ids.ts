@@ -5,7 +5,7 @@
  */
 import { v7 as uuidv7 } from 'uuid';
 
-export const ID_PREFIXES = ['usr', 'wal', 'txn', 'pay', 'crd', 'req', 'msg', 'dev', 'ses', 'mer', 'sto', 'trm', 'flw', 'evt', 'pks', 'top', 'whe', 'rfd', 'opr'] as const;
+export const ID_PREFIXES = ['usr', 'wal', 'txn', 'pay', 'crd', 'req', 'msg', 'dev', 'ses', 'mer', 'sto', 'trm', 'flw', 'evt', 'pks', 'top', 'whe', 'rfd', 'opr', 'cas', 'apr'] as const;
 export type IdPrefix = (typeof ID_PREFIXES)[number];
 export type PrefixedId<P extends IdPrefix> = `${P}_${string}`;
 

@@ -23,7 +23,8 @@ import { findAccount, findResolution, findTransfer } from '../wallet/ledger/repo
 import { notifyMovement } from '../wallet/notices.js';
 import type { TopupsDeps } from './deps.js';
 import { captureReference, paymentReference } from './references.js';
-import { claimForCharge, findTopup, finishTopup, scheduleCheck, type TopupRow } from './repo.js';
+import { returnUrlFor } from './create.js';
+import { claimForCharge, findTopup, finishTopup, scheduleCheck, setTopupAuthenticationOnce, type TopupRow } from './repo.js';
 
 /** When a lost answer is next looked into: soon at first, then less often (capped at an hour). */
 export const checkDelayMs = (checks: number) => Math.min(3_600_000, 15_000 * 2 ** Math.min(checks, 10));
@@ -43,7 +44,10 @@ export async function advance(deps: TopupsDeps, topupId: string): Promise<Advanc
 async function afterChallenge(deps: TopupsDeps, topup: TopupRow): Promise<TopupRow> {
   const now = deps.clock.now();
   if (topup.action_expires_at <= now) return cancel(deps, topup.id, 'challenge_expired');
-  if (!topup.authentication_id) return topup;
+  // Held by the risk engine: nothing happens until an analyst decides. Released: the
+  // challenge the hold kept us from asking for is asked for now.
+  if (topup.held_at) return topup;
+  if (!topup.authentication_id) return startChallenge(deps, topup);
   const auth = await deps.psp.getAuthentication(topup.authentication_id);
   if (auth.kind === 'timeout' || auth.kind === 'unavailable') return topup;
   if (auth.kind === 'refused' || auth.value.status === 'failed') return settle(deps, topup.id, 'failed', 'three_ds_failed');
@@ -56,6 +60,17 @@ async function afterChallenge(deps: TopupsDeps, topup: TopupRow): Promise<TopupR
   if (r.kind === 'refused') return settle(deps, claimed.id, 'failed', r.code);
   if (r.kind !== 'ok') return claimed; // lost answer: the reconciliation job asks the network
   return onPayment(deps, claimed, r.value);
+}
+
+async function startChallenge(deps: TopupsDeps, topup: TopupRow): Promise<TopupRow> {
+  const card = await findCard(deps.pool, topup.card_id);
+  if (!card || card.status !== 'active') return cancel(deps, topup.id, 'card_not_usable');
+  const auth = await deps.psp.startAuthentication({ token: card.psp_token, amount: topup.amount, returnUrl: returnUrlFor(deps, topup.id) });
+  if (auth.kind !== 'ok') return topup; // asked again on the next confirm
+  const now = deps.clock.now();
+  // Only the first caller's challenge is kept: a concurrent confirm's is left unused.
+  await withTransaction(deps.pool, (q) => setTopupAuthenticationOnce(q, topup.id, auth.value.id, auth.value.challengeUrl, now));
+  return (await findTopup(deps.pool, topup.id))!;
 }
 
 /**

@@ -5,6 +5,7 @@ import type { Notifier } from '../notify/notifier.js';
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
 import type { Limits } from '../wallet/limits.js';
+import type { RiskEngine } from '../risk/engine.js';
 
 export interface TopupsDeps {
   readonly pool: pg.Pool;
@@ -18,4 +19,6 @@ export interface TopupsDeps {
   readonly publicUrl: string;
   /** How long the holder has to complete the challenge. */
   readonly challengeMs: number;
+  /** RISK-1: every top-up is judged before the card network is asked. */
+  readonly risk: RiskEngine;
 }

@@ -18,16 +18,36 @@ export interface TopupRow {
   next_check_at: Date | null;
   checks: number;
   charged_back_at: Date | null;
+  /** Held by the risk engine: waiting for an analyst, not yet sent to the card network. */
+  held_at: Date | null;
   created_at: Date;
   updated_at: Date;
 }
 
-export async function insertTopup(q: Queryable, t: Pick<TopupRow, 'id' | 'user_id' | 'card_id' | 'amount' | 'pending_transfer_id' | 'action_expires_at' | 'created_at'>): Promise<void> {
+export async function insertTopup(q: Queryable, t: Pick<TopupRow, 'id' | 'user_id' | 'card_id' | 'amount' | 'pending_transfer_id' | 'action_expires_at' | 'created_at' | 'held_at'>): Promise<void> {
   await q.query(
-    `INSERT INTO card_topups (id, user_id, card_id, amount, status, pending_transfer_id, action_expires_at, created_at, updated_at)
-     VALUES ($1, $2, $3, $4, 'requires_action', $5, $6, $7, $7)`,
-    [t.id, t.user_id, t.card_id, t.amount, t.pending_transfer_id, t.action_expires_at, t.created_at],
+    `INSERT INTO card_topups (id, user_id, card_id, amount, status, pending_transfer_id, action_expires_at, created_at, updated_at, held_at)
+     VALUES ($1, $2, $3, $4, 'requires_action', $5, $6, $7, $7, $8)`,
+    [t.id, t.user_id, t.card_id, t.amount, t.pending_transfer_id, t.action_expires_at, t.created_at, t.held_at],
   );
+}
+
+/** The challenge of a released top-up; a top-up that already has one keeps it. */
+export async function setTopupAuthenticationOnce(q: Queryable, id: string, authenticationId: string, challengeUrl: string | null, now: Date): Promise<void> {
+  await q.query(
+    `UPDATE card_topups SET authentication_id = $2, challenge_url = $3, updated_at = $4
+      WHERE id = $1 AND authentication_id IS NULL AND held_at IS NULL AND status = 'requires_action'`,
+    [id, authenticationId, challengeUrl, now],
+  );
+}
+
+/** An analyst approved the held top-up: the customer's next confirm starts its challenge. */
+export async function releaseHeld(q: Queryable, id: string, actionExpiresAt: Date, now: Date): Promise<TopupRow | undefined> {
+  return (await q.query<TopupRow>(
+    `UPDATE card_topups SET held_at = NULL, action_expires_at = $2, updated_at = $3
+      WHERE id = $1 AND held_at IS NOT NULL AND status = 'requires_action' RETURNING *`,
+    [id, actionExpiresAt, now],
+  )).rows[0];
 }
 
 export async function findTopup(q: Queryable, id: string, opts: { lock?: boolean } = {}): Promise<TopupRow | undefined> {

@@ -16,6 +16,7 @@ import { advance, cancel } from './advance.js';
 import { createTopup, type CreateTopupResult } from './create.js';
 import type { TopupsDeps } from './deps.js';
 import { topupErrors } from './errors.js';
+import { riskErrors } from '../risk/errors.js';
 import { findTopup, type TopupRow } from './repo.js';
 import { topupReturnPage } from './return-page.js';
 import { topupSchema, topupView } from './views.js';
@@ -29,13 +30,15 @@ const createBody = z.object({
   amount: z.number().int().positive().max(10_000_000).describe('Integer yen'),
 }).meta({ examples: [{ cardId: 'crd_019ab5c4e2d07c3a9e51f0b2d4c6a8e6', amount: 5000 }] });
 
-function refusal(r: Exclude<CreateTopupResult, { kind: 'created' }>): ProblemError {
+function refusal(r: Exclude<CreateTopupResult, { kind: 'created' | 'held' }>): ProblemError {
   switch (r.kind) {
     case 'frozen': return problem(identityErrors, 'account_frozen');
     case 'restricted': return problem(topupErrors, 'topup_restricted_mode', undefined, { restrictedUntil: r.until.toISOString() });
     case 'card_not_usable': return problem(topupErrors, 'topup_card_not_usable');
     case 'limit': return problem(topupErrors, 'topup_limit_exceeded', limitDetail(r), { reason: r.reason, limit: r.limit, remaining: r.remaining });
     case 'network_unavailable': return problem(topupErrors, 'topup_network_unavailable');
+    case 'step_up_required': return problem(riskErrors, 'step_up_required');
+    case 'risk_declined': return problem(riskErrors, 'risk_declined');
   }
 }
 
@@ -85,7 +88,7 @@ export function topupRoutes(deps: TopupsDeps, auth: AuthDeps, idempotency: Idemp
           description: 'Needs an `Idempotency-Key` header: a retry with the same key and body answers the first result. Limits are checked with in-flight top-ups counted; restricted mode and frozen accounts refuse card top-ups. While operations have card top-ups switched off: `503 feature_paused`, nothing charged, the key free for a retry later.',
           headers: z.object({ 'idempotency-key': z.string().max(255).optional().describe('Required. Unique per top-up; reuse it only to retry') }).loose(),
           body: createBody,
-          response: { 201: topupSchema, 400: problemSchema, 401: problemSchema, 403: problemSchema, 409: problemSchema, 422: problemSchema, 423: problemSchema, 503: problemSchema },
+          response: { 201: topupSchema, 202: topupSchema, 400: problemSchema, 401: problemSchema, 403: problemSchema, 409: problemSchema, 422: problemSchema, 423: problemSchema, 503: problemSchema },
         },
       }, async (req, reply) => {
         const userId = req.auth!.user.id;
@@ -95,11 +98,15 @@ export function topupRoutes(deps: TopupsDeps, auth: AuthDeps, idempotency: Idemp
           // Inside the key's run, so a retry of a top-up answered before the pause still
           // gets its answer; thrown, so nothing is kept and the key is free once resumed.
           refuseIfPaused(switches, 'card_topups');
-          const out = cardId ? await createTopup(deps, q, userId, { cardId, amount: req.body.amount }) : { kind: 'card_not_usable' as const };
+          const client = { deviceId: req.auth!.session.device_id, ip: req.ip, secondFactorAt: req.auth!.session.second_factor_at };
+          const out = cardId ? await createTopup(deps, q, userId, { cardId, amount: req.body.amount }, client) : { kind: 'card_not_usable' as const };
           if (out.kind === 'created') return { status: 201, body: topupView(out.topup) };
+          // Held for review: accepted, not charged (`held: true`); the customer is told when it is decided.
+          if (out.kind === 'held') return { status: 202, body: topupView(out.topup) };
           const err = refusal(out);
           // Nothing may be kept when the network was not asked: roll back, free the key.
-          if (out.kind === 'network_unavailable') throw err;
+          // A step-up too: the same key must work once the customer has re-authenticated.
+          if (out.kind === 'network_unavailable' || out.kind === 'step_up_required') throw err;
           return { status: err.status, body: problemBody(err, req.id, deps.publicUrl) };
         });
         return sendIdempotent(reply, r);

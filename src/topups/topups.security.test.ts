@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, latestCode } from '../../test/harness/customer.js';
-import type { TestKonpay } from '../../test/harness/konpay.js';
+import { riskPolicyEnv, type TestKonpay } from '../../test/harness/konpay.js';
 import {
   addCard, CARDS, customer, getTopup, ledgerBalanced, NETWORK_TIMEOUT_MS, passChallenge, requestTopup, startWalletKonpay, TIMEOUT_CARD_DELAY_MS, walletOf,
 } from '../../test/harness/wallet.js';
@@ -14,7 +14,9 @@ import { fromPublicId } from '../shared/ids.js';
 
 let t: TestKonpay;
 const clock = new ManualClock('2026-11-25T01:00:00Z');
-beforeAll(async () => { t = await startWalletKonpay({}, { clock }); });
+// The risk engine would hold the third top-up in an hour (src/risk/raid.security.test.ts
+// tests that); this file tests the fixed limits alone, so the velocity hold is out of reach.
+beforeAll(async () => { t = await startWalletKonpay(riskPolicyEnv({ topupsHold: 1_000_000 }), { clock }); });
 afterAll(() => t?.stop());
 
 const networkPayments = async (topupId: string) => (await t.konpay.pool.query<{ amount: number; captured: number; status: string }>(

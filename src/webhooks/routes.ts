@@ -33,7 +33,7 @@ export function webhookOpsRoutes(deps: WebhookDeps): FastifyPluginAsyncZod {
     }, async (req, reply) => {
       const { merchantId } = req.params;
       const r = await addEndpoint(deps, { merchantId, url: req.body.url });
-      recordOperatorAction(req, 'webhook_endpoint.add', { merchantId, endpointId: r.kind === 'created' ? r.endpoint.id : undefined }, r.kind);
+      await recordOperatorAction(req, 'webhook_endpoint.add', { merchantId, endpointId: r.kind === 'created' ? r.endpoint.id : undefined }, r.kind);
       if (r.kind === 'not_found') throw problem(operatorErrors, 'merchant_not_found');
       if (r.kind === 'url_refused') throw problem(webhookErrors, 'webhook_url_refused', `The URL ${r.reason}.`);
       return reply.header('cache-control', 'no-store').code(201).send({ ...endpointView(r.endpoint), secret: r.secret });
@@ -43,7 +43,7 @@ export function webhookOpsRoutes(deps: WebhookDeps): FastifyPluginAsyncZod {
       schema: { ...base, summary: 'A merchant\'s webhook endpoints (never their secrets)', params: merchantParams, response: { 200: endpointList, ...problems } },
     }, async (req) => {
       const r = await listEndpoints(deps, req.params.merchantId);
-      recordOperatorAction(req, 'webhook_endpoint.list', { merchantId: req.params.merchantId }, r.kind);
+      await recordOperatorAction(req, 'webhook_endpoint.list', { merchantId: req.params.merchantId }, r.kind);
       if (r.kind === 'not_found') throw problem(operatorErrors, 'merchant_not_found');
       return { endpoints: r.endpoints.map(endpointView) };
     });
@@ -56,7 +56,7 @@ export function webhookOpsRoutes(deps: WebhookDeps): FastifyPluginAsyncZod {
     }, async (req) => {
       const { merchantId, endpointId } = req.params;
       const r = await disableEndpoint(deps, { merchantId, endpointId });
-      recordOperatorAction(req, 'webhook_endpoint.disable', { merchantId, endpointId }, r.kind);
+      await recordOperatorAction(req, 'webhook_endpoint.disable', { merchantId, endpointId }, r.kind);
       if (r.kind === 'not_found') throw problem(webhookErrors, 'webhook_endpoint_not_found');
       return endpointView(r.endpoint);
     });
@@ -68,7 +68,7 @@ export function webhookOpsRoutes(deps: WebhookDeps): FastifyPluginAsyncZod {
       },
     }, async (req) => {
       const r = await listDeliveries(deps, req.params.merchantId, req.query.limit);
-      recordOperatorAction(req, 'webhook_delivery.list', { merchantId: req.params.merchantId }, r.kind);
+      await recordOperatorAction(req, 'webhook_delivery.list', { merchantId: req.params.merchantId }, r.kind);
       if (r.kind === 'not_found') throw problem(operatorErrors, 'merchant_not_found');
       return { deliveries: r.deliveries.map(deliveryView) };
     });
@@ -81,7 +81,7 @@ export function webhookOpsRoutes(deps: WebhookDeps): FastifyPluginAsyncZod {
     }, async (req, reply) => {
       const { eventId } = req.params;
       const r = await replayEvent(deps, eventId);
-      recordOperatorAction(req, 'webhook_event.replay', { eventId, merchantId: r.kind === 'replayed' ? r.merchantId : undefined }, r.kind);
+      await recordOperatorAction(req, 'webhook_event.replay', { eventId, merchantId: r.kind === 'replayed' ? r.merchantId : undefined }, r.kind);
       if (r.kind === 'not_found') throw problem(webhookErrors, 'webhook_event_not_found');
       return reply.code(202).send({ eventId: r.eventId, merchantId: r.merchantId, endpoints: r.endpoints });
     });

@@ -3,7 +3,8 @@
  * with a password and a TOTP code (a wrong code explained first), sees the dashboard's
  * chart of real payments and declines, finds a customer who has paid, reads their
  * devices, sessions, events and movements, freezes them (their session really ends) and
- * unfreezes them, replays a failed webhook delivery, and flips a kill switch that really
+ * asks to unfreeze them, which a second operator at another desk approves (OPS-2) and
+ * then checks in the audit log, replays a failed webhook delivery, and flips a kill switch that really
  * stops payments. Every screen passes axe and is saved at 1280×800
  * (docs/screenshots/console-*.png).
  */
@@ -23,6 +24,7 @@ let world: WebWorld;
 let term: TestTerminal;
 let payer: Payer;
 let op: TestOperator;
+let approver: TestOperator;
 let receiver: WebhookReceiver;
 
 beforeAll(async () => {
@@ -38,6 +40,7 @@ beforeAll(async () => {
   expect((await pay(term, await codeOf(t, payer), 1280)).status).toBe(201);
   expect(declineOf(await pay(term, await codeOf(t, payer), 9000))).toBe('insufficient_balance');
   op = await newOperator(t, 'risk', 'Sato Yui');
+  approver = await newOperator(t, 'admin', 'Mori Aoi');
 });
 afterAll(async () => {
   await receiver?.close();
@@ -83,7 +86,7 @@ describe('operations console', () => {
     await page.getByRole('heading', { name: 'Dashboard', level: 1 }).waitFor();
     expect(await page.getByTestId('operator').textContent()).toBe('Sato Yui · risk');
     await expect.poll(() => page.getByTestId('totals').textContent()).toBe('Last 24 hours: payments 1 (￥1,280) · declines 1');
-    await page.locator('[data-testid="chart"] canvas').waitFor();
+    await page.locator('[data-testid="chart"] canvas').first().waitFor();
     expect(await page.getByTestId('reasons').textContent()).toContain('insufficient_balance');
     // The session cookie is out of the page's reach.
     expect(await page.evaluate('document.cookie')).not.toContain('konpay_ops');
@@ -117,14 +120,49 @@ describe('operations console', () => {
     expect((await t.konpay.app.inject({ method: 'GET', url: '/v1/me', headers: bearer(payer.token) })).statusCode).toBe(401);
     await look(page, 'console-customer-frozen');
 
-    // Unfreeze (a risk operator may), again with a reason.
+    // Unfreeze (a risk operator may ask), again with a reason: it needs a second operator (OPS-2).
     await page.getByRole('heading', { name: 'Unfreeze this account' }).waitFor();
     await page.getByLabel('Reason').fill('Customer found the phone; identity checked');
     await page.getByRole('button', { name: 'Unfreeze…' }).click();
     await page.getByRole('button', { name: 'Yes, unfreeze the account' }).click();
-    await expect.poll(() => page.getByTestId('freeze-done').textContent()).toBe('Unfrozen. Money can move again.');
-    await expect.poll(() => page.getByTestId('state').textContent()).not.toContain('Frozen');
+    await expect.poll(() => page.getByTestId('freeze-done').textContent()).toBe('Unfreeze requested: a second operator must approve it (Approvals).');
+    await expect.poll(() => page.getByTestId('unfreeze-pending').textContent()).toContain('Unfreeze requested by Sato Yui');
+    expect(await page.getByTestId('state').textContent()).toContain('Frozen since');
+    await look(page, 'console-unfreeze-requested');
+    // The requester's own queue offers no Approve, only Withdraw.
+    await page.getByRole('link', { name: 'Approvals' }).click();
+    const mine = page.getByTestId('approvals').getByRole('row').filter({ hasText: payer.userId });
+    await expect.poll(() => mine.textContent()).toContain('Your request: another operator decides.');
+    expect(await mine.getByRole('button', { name: 'Approve' }).count()).toBe(0);
+
+    // A second operator, at another desk, approves it: the freeze is lifted.
+    const second = await world.desk();
+    const secondErrors = consoleErrors(second.page);
+    await second.page.goto('/console/approvals');
+    await second.page.getByRole('button', { name: 'English' }).click();
+    await second.page.getByLabel('E-mail address').fill(approver.email);
+    await second.page.getByLabel('Password').fill(approver.password);
+    await second.page.getByLabel('Authenticator code').fill(await totpCode(approver.secret, new Date()));
+    await second.page.getByRole('button', { name: 'Sign in' }).click();
+    await second.page.getByRole('heading', { name: 'Waiting for a second operator', level: 1 }).waitFor();
+    const request = second.page.getByTestId('approvals').getByRole('row').filter({ hasText: payer.userId });
+    await expect.poll(() => request.textContent()).toContain('Sato Yui');
+    await look(second.page, 'console-approvals');
+    await request.getByRole('button', { name: 'Approve' }).click();
+    await expect.poll(() => second.page.getByTestId('approval-done').textContent()).toBe('Approved and done.');
     expect((await t.db.pool.query('SELECT frozen_at FROM users WHERE id = $1', [payer.uid])).rows[0]).toEqual({ frozen_at: null });
+    // The admin reads the audit log, whose chain is intact and names both operators.
+    await second.page.getByRole('link', { name: 'Audit log' }).click();
+    await expect.poll(() => second.page.getByTestId('audit-chain').textContent()).toContain('Chain intact');
+    const audit = await second.page.getByTestId('audit').textContent();
+    expect(audit).toContain('approval.approve');
+    expect(audit).toContain(op.id);
+    await look(second.page, 'console-audit');
+    expect(secondErrors).toEqual([]);
+    await second.context.close();
+    // Back at the first desk, the customer shows unfrozen.
+    await page.goto(`/console/customers/${payer.userId}`);
+    await expect.poll(() => page.getByTestId('state').textContent()).not.toContain('Frozen');
 
     // Webhooks: the payment's delivery was refused (retrying); replay it and it arrives.
     await page.getByRole('link', { name: 'Webhooks' }).click();
@@ -172,5 +210,5 @@ describe('operations console', () => {
     await page.goto('/console/customers');
     await page.getByRole('heading', { name: 'Operator sign-in' }).waitFor();
     expect(errors).toEqual([]);
-  });
+  }, 120_000); // two desks and a dozen screens: slow on a loaded machine
 });

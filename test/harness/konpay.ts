@@ -33,6 +33,11 @@ export interface TestKonpay {
   stop(): Promise<void>;
 }
 
+/** The address thresholds tests run with (see startTestKonpay), plus a file's own overrides. */
+export const riskPolicyEnv = (over: Record<string, number> = {}) => ({
+  RISK_POLICY: JSON.stringify({ accountsOnDeviceStepUp: 1_000_000, signupsFromDeviceDeny: 1_000_000, cardsTriedDeny: 1_000_000, cardFailuresDeny: 1_000_000, ...over }),
+});
+
 export async function startTestKonpay(
   env: Record<string, string> = {},
   opts: Omit<StartOptions, 'logDestination'> = {},
@@ -54,6 +59,10 @@ export async function startTestKonpay(
     // Every injected request comes from 127.0.0.1: a file signing up a few dozen customers
     // would spend one address's hourly code budget. Throttle tests set their own.
     CODE_SENDS_PER_IP_PER_HOUR: '100000',
+    // For the same reason the risk engine's address signals (accounts, sign-ups and cards
+    // per client address) are off by default: one address here is every customer of the
+    // file. src/risk/*.security.test.ts pass RISK_POLICY='{}' and distinct addresses.
+    ...riskPolicyEnv(),
     // Tests suspend, revoke and rotate terminals through their own service deps (or the
     // ops CLI) and expect the next request to be refused: no terminal cache by default.
     // src/pos/terminal-cache.test.ts turns it on.

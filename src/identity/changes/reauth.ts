@@ -14,7 +14,7 @@ import { attemptAccount, type IdentityDeps, type LoginAttempt } from '../deps.js
 import { codeSms } from '../messages.js';
 import type { SendGate, SendLimited } from '../otp.js';
 import { completeFlow, failFlow, insertFlowIfAbsent, lockFlow, type FlowRow } from '../repo/flows.js';
-import { revokeSession } from '../repo/sessions.js';
+import { markSecondFactor, revokeSession } from '../repo/sessions.js';
 import type { Authenticated, ClientInfo, IssuedSession } from '../sessions.js';
 import { checkSecondFactor, countFailure, type FactorMethod, type FactorOutcome } from '../recovery/second-factor.js';
 
@@ -89,6 +89,8 @@ export async function reauthenticate(d: IdentityDeps, auth: Authenticated, input
     // Revoke first and check: a session signed out meanwhile must not be renewed.
     if (!(await revokeSession(q, user.id, session.id, now))) return { kind: 'locked' };
     const fresh = await d.sessions.issue(q, user.id, session.device_id, session.transport, client, now);
+    // A second factor (not a password) answers a risk step-up for the next minutes (RISK-1).
+    if ('method' in input) await markSecondFactor(q, fresh.sessionId, now);
     return { kind: 'reauthenticated', session: fresh, transport: session.transport };
   });
 }

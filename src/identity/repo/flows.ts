@@ -2,7 +2,7 @@
 import type { Queryable } from '../../db/pool.js';
 
 export type FlowKind = 'signup' | 'login' | 'recovery' | 'change_email' | 'change_phone' | 'passkey_register' | 'passkey_login'
-  | 'reauth' | 'freeze' | 'device_unlock';
+  | 'reauth' | 'freeze' | 'device_unlock' | 'oidc';
 
 export interface FlowRow {
   id: string;

@@ -8,6 +8,8 @@ export interface SessionRow {
   transport: 'cookie' | 'bearer';
   created_at: Date;
   authenticated_at: Date;
+  /** The last second factor passed on this session (a new-device login, a re-authentication with one); risk step-ups read it. */
+  second_factor_at: Date | null;
   last_seen_at: Date;
   expires_at: Date;
   revoked_at: Date | null;
@@ -28,11 +30,16 @@ export async function insertSession(q: Queryable, s: {
 
 export async function findSessionByTokenHash(q: Queryable, tokenHash: Buffer): Promise<SessionRow | undefined> {
   const res = await q.query<SessionRow>(
-    `SELECT id, user_id, device_id, transport, created_at, authenticated_at, last_seen_at, expires_at, revoked_at, ip, user_agent
+    `SELECT id, user_id, device_id, transport, created_at, authenticated_at, second_factor_at, last_seen_at, expires_at, revoked_at, ip, user_agent
        FROM sessions WHERE token_hash = $1`,
     [tokenHash],
   );
   return res.rows[0];
+}
+
+/** The session was opened or renewed by a second factor (not a password alone). */
+export async function markSecondFactor(q: Queryable, sessionId: string, now: Date): Promise<void> {
+  await q.query(`UPDATE sessions SET second_factor_at = $2 WHERE id = $1`, [sessionId, now]);
 }
 
 /** Touching is throttled by the caller: at most one write a minute per session. */
@@ -42,7 +49,7 @@ export async function touchSession(q: Queryable, id: string, now: Date): Promise
 
 export async function listSessions(q: Queryable, userId: string, now: Date): Promise<SessionRow[]> {
   const res = await q.query<SessionRow>(
-    `SELECT id, user_id, device_id, transport, created_at, authenticated_at, last_seen_at, expires_at, revoked_at, ip, user_agent
+    `SELECT id, user_id, device_id, transport, created_at, authenticated_at, second_factor_at, last_seen_at, expires_at, revoked_at, ip, user_agent
        FROM sessions WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > $2 ORDER BY last_seen_at DESC`,
     [userId, now],
   );

@@ -6,6 +6,7 @@ import { problem } from '../../shared/errors.js';
 import { toPublicId } from '../../shared/ids.js';
 import type { IdentityDeps } from '../deps.js';
 import { identityErrors } from '../errors.js';
+import { riskErrors } from '../../risk/errors.js';
 import { clientOf, deviceCredentialOf, setSessionCookies } from '../http-auth.js';
 import { passkeyFactorOptions } from '../factors/webauthn-schemas.js';
 import { completeLogin, login, loginPasskeyOptions, sendLoginSms } from '../login.js';
@@ -81,6 +82,7 @@ export function authRoutes(d: IdentityDeps, opts: { secureCookies: boolean; swit
         case 'flow_not_found': throw problem(identityErrors, 'flow_not_found');
         case 'too_many_attempts': throw problem(identityErrors, 'too_many_attempts');
         case 'account_exists': throw problem(identityErrors, 'account_exists');
+        case 'risk_declined': throw problem(riskErrors, 'risk_declined');
       }
     });
 
@@ -109,6 +111,7 @@ export function authRoutes(d: IdentityDeps, opts: { secureCookies: boolean; swit
         case 'account_frozen': throw problem(identityErrors, 'account_frozen');
         case 'wait': throw problem(identityErrors, 'login_throttled', undefined, retryAfter(r.retryAfterMs));
         case 'proof_of_work_required': throw problem(identityErrors, 'proof_of_work_required');
+        case 'risk_declined': throw problem(riskErrors, 'risk_declined');
       }
     });
 

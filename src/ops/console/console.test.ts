@@ -26,11 +26,13 @@ let t: TestKonpay;
 let term: TestTerminal;
 let risk: ConsoleSession;
 let support: ConsoleSession;
+let secondRisk: ConsoleSession;
 let supportOperator: TestOperator;
 
 beforeAll(async () => {
   ({ t, term } = await startTill(clock));
   risk = await signInOperator(t, await newOperator(t, 'risk'));
+  secondRisk = await signInOperator(t, await newOperator(t, 'risk', 'Kato Ren'));
   supportOperator = await newOperator(t, 'support');
   support = await signInOperator(t, supportOperator);
 });
@@ -114,12 +116,17 @@ describe('freeze and unfreeze', () => {
     const login = await t.konpay.app.inject({ method: 'POST', url: '/v1/login', payload: { identifier: who.email, password: who.password } });
     expect(login.json()).toMatchObject({ code: 'account_frozen' });
 
-    // Support may freeze but not unfreeze; risk may, with a reason.
+    // Support may freeze but not unfreeze; risk may ask, with a reason, and a second operator approves (OPS-2).
     expect((await consoleRequest(t, support, 'POST', `/ops/v1/customers/${who.userId}/unfreeze`, { reason: 'Customer found the phone' })).status).toBe(403);
     expect((await consoleRequest(t, risk, 'POST', `/ops/v1/customers/${who.userId}/unfreeze`, {})).status).toBe(400);
-    const unfrozen = await consoleRequest(t, risk, 'POST', `/ops/v1/customers/${who.userId}/unfreeze`, { reason: 'Customer found the phone' });
-    expect(unfrozen.status).toBe(200);
-    expect(unfrozen.json).toEqual({ id: who.userId, frozen: false });
+    const asked = await consoleRequest<{ approval: { id: string; status: string } }>(t, risk, 'POST', `/ops/v1/customers/${who.userId}/unfreeze`, { reason: 'Customer found the phone' });
+    expect(asked.status).toBe(202);
+    expect(asked.json).toMatchObject({ id: who.userId, frozen: true, approval: { status: 'pending', kind: 'customer_unfreeze' } });
+    expect((await consoleRequest<Detail>(t, support, 'GET', `/ops/v1/customers/${who.userId}`)).json.pendingUnfreeze).toMatchObject({ id: asked.json.approval.id, requestedByName: 'Sato Yui' });
+    expect((await consoleRequest(t, risk, 'POST', `/ops/v1/approvals/${asked.json.approval.id}/approve`, {})).json).toMatchObject({ code: 'approval_self' });
+    const unfrozen = await consoleRequest(t, secondRisk, 'POST', `/ops/v1/approvals/${asked.json.approval.id}/approve`, {});
+    expect(unfrozen.status, JSON.stringify(unfrozen.json)).toBe(200);
+    expect(unfrozen.json).toMatchObject({ status: 'approved' });
     const again = await consoleRequest(t, risk, 'POST', `/ops/v1/customers/${who.userId}/unfreeze`, { reason: 'twice' });
     expect(again.json).toMatchObject({ code: 'customer_not_frozen' });
 
@@ -134,7 +141,7 @@ describe('freeze and unfreeze', () => {
     const paid = await pay(term, await codeOf(t, back), 500);
     expect(paid.status, JSON.stringify(paid.json)).toBe(201);
     expect(audits().filter((a) => a.action.startsWith('customer.') && a.ids.customerId === who.userId).map((a) => [a.action, a.outcome])).toEqual(
-      expect.arrayContaining([['customer.freeze', 'frozen'], ['customer.unfreeze', 'unfrozen'], ['customer.unfreeze', 'not_frozen']]),
+      expect.arrayContaining([['customer.freeze', 'frozen'], ['customer.unfreeze', 'approval_requested'], ['customer.unfreeze', 'not_frozen']]),
     );
   });
 });

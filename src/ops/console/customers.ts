@@ -10,6 +10,7 @@
 import type pg from 'pg';
 import type { Queryable } from '../../db/pool.js';
 import { withTransaction } from '../../db/tx.js';
+import { appendAudit } from '../audit/log.js';
 import { normaliseEmail, normaliseMobile } from '../../identity/contact.js';
 import type { SecurityEvents } from '../../identity/events.js';
 import { listSecurityEvents, type SecurityEventRow } from '../../identity/repo/events.js';
@@ -21,11 +22,23 @@ import { historyPage, type Movement } from '../../wallet/history.js';
 import type { Limits } from '../../wallet/limits.js';
 import { walletView, type WalletView } from '../../wallet/service.js';
 
+/** Appends the action to the audit chain in the caller's transaction (src/ops/http/audit.ts). */
+export type AuditIn = (q: Queryable, outcome: string) => Promise<void>;
+
 export interface ConsoleDeps {
   pool: pg.Pool;
   clock: Clock;
   limits: Limits;
   events: SecurityEvents;
+  /** When an unfreeze needs a second operator (OPS-2, ./unfreeze.ts); unset: always, for a day. */
+  unfreezeApproval?: UnfreezeApprovalPolicy;
+}
+
+export interface UnfreezeApprovalPolicy {
+  /** Wallets holding at least this many yen need a second operator to unfreeze; 0 means every unfreeze does. */
+  minBalanceYen: number;
+  /** How long a request waits for its second operator. */
+  ttlMs: number;
 }
 
 const MOVEMENTS_SHOWN = 50;
@@ -80,7 +93,7 @@ export type FreezeOutcome = { kind: 'frozen'; sessionsRevoked: number } | { kind
  * recorded and told. The operator's reason is kept on the account for the console and
  * in the action log; the customer's notice says only that support froze it.
  */
-export async function freezeCustomer(d: ConsoleDeps, customerId: string, o: { reason: string; operatorId: string }): Promise<FreezeOutcome> {
+export async function freezeCustomer(d: ConsoleDeps, customerId: string, o: { reason: string; operatorId: string; record?: AuditIn }): Promise<FreezeOutcome> {
   const id = fromPublicId('usr', customerId);
   if (!id) return { kind: 'not_found' };
   const now = d.clock.now();
@@ -92,27 +105,24 @@ export async function freezeCustomer(d: ConsoleDeps, customerId: string, o: { re
     const sessionsRevoked = await revokeAllSessions(q, user.id, now);
     await revokeAllDevices(q, user.id, now);
     await d.events.record(q, user, 'account_frozen', { ip: null, deviceId: null, now }, { details: { via: 'operator', sessionsRevoked } });
+    // The audit row commits with the freeze or not at all; last, since it holds the chain's
+    // head lock until commit. Without `record` (the CLI) it is appended as the operator id given.
+    if (o.record) await o.record(q, 'frozen');
+    else await appendAudit(q, { who: o.operatorId, action: 'customer.freeze', ids: { customerId, reason: o.reason }, outcome: 'frozen' }, now);
     return { kind: 'frozen', sessionsRevoked };
   });
 }
-
-export type UnfreezeOutcome = { kind: 'unfrozen' } | { kind: 'not_frozen' } | { kind: 'not_found' };
 
 /**
  * Lifts a freeze: money can move again. The customer is told on every channel, with a
  * "this wasn't me" link, because an unfreeze the owner did not ask for is exactly what a
  * social engineer talking to support would want. Devices stay forgotten: the next sign-in
- * needs a second factor again. The operator's reason goes to the action log (the route).
+ * needs a second factor again. Runs in the caller's transaction with the user row locked:
+ * directly for a wallet under the approval threshold, or as the approved action
+ * (./unfreeze.ts). False when the account was not frozen.
  */
-export async function unfreezeCustomer(d: ConsoleDeps, customerId: string): Promise<UnfreezeOutcome> {
-  const id = fromPublicId('usr', customerId);
-  if (!id) return { kind: 'not_found' };
-  const now = d.clock.now();
-  return withTransaction(d.pool, async (q): Promise<UnfreezeOutcome> => {
-    const user = await findUser(q, id, { lock: true });
-    if (!user) return { kind: 'not_found' };
-    if (!(await unfreezeUser(q, user.id))) return { kind: 'not_frozen' };
-    await d.events.record(q, user, 'account_unfrozen', { ip: null, deviceId: null, now }, { details: { via: 'operator', frozenSince: user.frozen_at?.toISOString() ?? null } });
-    return { kind: 'unfrozen' };
-  });
+export async function liftFreeze(q: Queryable, events: SecurityEvents, user: UserRow, now: Date, details: Record<string, string>): Promise<boolean> {
+  if (!(await unfreezeUser(q, user.id))) return false;
+  await events.record(q, user, 'account_unfrozen', { ip: null, deviceId: null, now }, { details: { via: 'operator', frozenSince: user.frozen_at?.toISOString() ?? null, ...details } });
+  return true;
 }

@@ -49,3 +49,31 @@ export interface MerchantRow {
 export async function listMerchants(q: Queryable, limit: number): Promise<MerchantRow[]> {
   return (await q.query<MerchantRow>(`SELECT id, name, status, created_at FROM merchants ORDER BY name, id LIMIT $1`, [limit])).rows;
 }
+
+export interface RiskHourCount {
+  hour: Date;
+  outcome: 'allow' | 'step_up' | 'hold' | 'deny';
+  count: number;
+}
+
+/** The risk engine's decisions per hour and outcome (OPS-4), from its log (migrations/0022_risk.sql). */
+export async function riskDecisionsPerHour(q: Queryable, from: Date, to: Date): Promise<RiskHourCount[]> {
+  return (await q.query<RiskHourCount>(
+    `SELECT date_trunc('hour', created_at) AS hour, outcome, count(*)::int AS count
+       FROM risk_decisions WHERE created_at >= $1 AND created_at < $2 GROUP BY 1, 2`,
+    [from, to],
+  )).rows;
+}
+
+/**
+ * Cases open at the end of each hour (OPS-4's alerts over time): opened before the hour
+ * ended and not decided by then. One row per hour in [from, to), `to` a whole hour.
+ */
+export async function openCasesPerHour(q: Queryable, from: Date, to: Date): Promise<{ hour: Date; count: number }[]> {
+  return (await q.query<{ hour: Date; count: number }>(
+    `SELECT h.hour, (SELECT count(*)::int FROM cases c
+                      WHERE c.created_at < h.hour + interval '1 hour' AND (c.decided_at IS NULL OR c.decided_at >= h.hour + interval '1 hour')) AS count
+       FROM generate_series($1::timestamptz, $2::timestamptz - interval '1 hour', interval '1 hour') AS h(hour)`,
+    [from, to],
+  )).rows;
+}

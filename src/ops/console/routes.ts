@@ -8,12 +8,16 @@ import { problem } from '../../shared/errors.js';
 import { toPublicId } from '../../shared/ids.js';
 import { recordOperatorAction } from '../http/audit.js';
 import { OPERATOR_SECURITY, OPERATOR_TAGS, operatorProblems } from '../http/contract.js';
-import { customerDetail, findCustomer, freezeCustomer, unfreezeCustomer, type ConsoleDeps } from './customers.js';
+import { approvalView } from '../approvals/schemas.js';
+import { operatorNames } from '../approvals/routes.js';
+import { registerApprovalKind } from '../approvals/registry.js';
+import { customerDetail, findCustomer, freezeCustomer, type ConsoleDeps } from './customers.js';
+import { pendingUnfreeze, requestUnfreeze, unfreezeApprovalKind } from './unfreeze.js';
 import { hourlyDashboard } from './dashboard.js';
 import { consoleErrors } from './errors.js';
 import { listMerchants } from './repo.js';
 import {
-  customerDetailSchema, customerParams, dashboardSchema, freezeAnswer, merchantList, reasonBody, searchAnswer, searchBody, unfreezeAnswer,
+  customerDetailSchema, customerParams, dashboardSchema, freezeAnswer, merchantList, reasonBody, searchAnswer, searchBody, unfreezeAnswer, unfreezeRequested,
 } from './schemas.js';
 import { detailView } from './views.js';
 
@@ -21,6 +25,8 @@ const base = { tags: OPERATOR_TAGS, security: OPERATOR_SECURITY };
 const problems = { ...operatorProblems, 404: problemSchema } as const;
 
 export function consoleRoutes(d: ConsoleDeps): FastifyPluginAsyncZod {
+  // Approving an unfreeze lifts it through this server's notifier (./unfreeze.ts).
+  registerApprovalKind(unfreezeApprovalKind(d));
   return async (app) => {
     // Customer data must not linger in a shared browser's cache or a proxy.
     app.addHook('onSend', async (_req, reply) => {
@@ -35,7 +41,7 @@ export function consoleRoutes(d: ConsoleDeps): FastifyPluginAsyncZod {
       const user = await findCustomer(d.pool, req.body.q);
       const id = user ? toPublicId('usr', user.id) : undefined;
       // The query itself is not logged (it is a customer's contact); the customer found is.
-      recordOperatorAction(req, 'customer.search', { customerId: id }, user ? 'found' : 'none');
+      await recordOperatorAction(req, 'customer.search', { customerId: id }, user ? 'found' : 'none');
       return { customers: user ? [{ id: id!, email: user.email, phone: user.phone, frozen: !!user.frozen_at, createdAt: user.created_at.toISOString() }] : [] };
     });
 
@@ -43,9 +49,10 @@ export function consoleRoutes(d: ConsoleDeps): FastifyPluginAsyncZod {
       schema: { ...base, summary: 'A customer: profile, wallet, devices, sessions, security events and movements', params: customerParams, response: { 200: customerDetailSchema, ...problems } },
     }, async (req) => {
       const r = await customerDetail(d, req.params.customerId);
-      recordOperatorAction(req, 'customer.view', { customerId: req.params.customerId }, r.kind);
+      await recordOperatorAction(req, 'customer.view', { customerId: req.params.customerId }, r.kind);
       if (r.kind === 'not_found') throw problem(consoleErrors, 'customer_not_found');
-      return detailView(r.detail);
+      const pending = await pendingUnfreeze(d.pool, req.params.customerId, d.clock.now());
+      return { ...detailView(r.detail), pendingUnfreeze: pending ? approvalView(pending, await operatorNames(d.pool)) : null };
     });
 
     app.post('/ops/v1/customers/:customerId/freeze', {
@@ -55,31 +62,44 @@ export function consoleRoutes(d: ConsoleDeps): FastifyPluginAsyncZod {
       },
     }, async (req) => {
       const { customerId } = req.params;
-      const r = await freezeCustomer(d, customerId, { reason: req.body.reason, operatorId: req.operator!.id });
-      recordOperatorAction(req, 'customer.freeze', { customerId, reason: req.body.reason }, r.kind);
-      if (r.kind === 'not_found') throw problem(consoleErrors, 'customer_not_found');
+      const ids = { customerId, reason: req.body.reason };
+      const r = await freezeCustomer(d, customerId, {
+        reason: req.body.reason, operatorId: req.operator!.id, record: (q, outcome) => recordOperatorAction(req, 'customer.freeze', ids, outcome, q),
+      });
+      if (r.kind === 'not_found') {
+        await recordOperatorAction(req, 'customer.freeze', ids, r.kind);
+        throw problem(consoleErrors, 'customer_not_found');
+      }
       return { id: customerId, frozen: true as const, sessionsRevoked: r.sessionsRevoked };
     });
 
     app.post('/ops/v1/customers/:customerId/unfreeze', {
       schema: {
-        ...base, summary: 'Lift a freeze (risk or admin): money moves again; the customer is told with a "this wasn\'t me" link',
-        params: customerParams, body: reasonBody, response: { 200: unfreezeAnswer, ...problems, 400: problemSchema, 409: problemSchema },
+        ...base, summary: 'Lift a freeze (risk or admin), or ask a second operator to (202): money moves again; the customer is told with a "this wasn\'t me" link',
+        description: 'Unfreezing a wallet holding at least APPROVAL_UNFREEZE_MIN_BALANCE_YEN (default 0: every wallet) needs a second risk or admin operator: the answer is 202 with the request, approved with `POST /ops/v1/approvals/{id}/approve`. Asking again while one waits answers the same request.',
+        params: customerParams, body: reasonBody, response: { 200: unfreezeAnswer, 202: unfreezeRequested, ...problems, 400: problemSchema, 409: problemSchema },
       },
-    }, async (req) => {
+    }, async (req, reply) => {
       const { customerId } = req.params;
-      const r = await unfreezeCustomer(d, customerId);
-      recordOperatorAction(req, 'customer.unfreeze', { customerId, reason: req.body.reason }, r.kind);
-      if (r.kind === 'not_found') throw problem(consoleErrors, 'customer_not_found');
-      if (r.kind === 'not_frozen') throw problem(consoleErrors, 'customer_not_frozen');
-      return { id: customerId, frozen: false as const };
+      const r = await requestUnfreeze(d, customerId, {
+        by: req.operator!.id, reason: req.body.reason,
+        record: (q, outcome) => recordOperatorAction(req, 'customer.unfreeze', { customerId, reason: req.body.reason }, outcome, q),
+      });
+      switch (r.kind) {
+        case 'not_found': throw problem(consoleErrors, 'customer_not_found');
+        case 'not_frozen': throw problem(consoleErrors, 'customer_not_frozen');
+        case 'unfrozen': return { id: customerId, frozen: false as const };
+        case 'approval_requested':
+        case 'already_requested':
+          return reply.code(202).send({ id: customerId, frozen: true as const, approval: approvalView(r.request, await operatorNames(d.pool)) });
+      }
     });
 
     app.get('/ops/v1/dashboard', {
       schema: { ...base, summary: 'Payments and declines per hour over the last 24 hours; declines by reason', response: { 200: dashboardSchema, ...operatorProblems } },
     }, async (req) => {
       const r = await hourlyDashboard(d);
-      recordOperatorAction(req, 'dashboard.view', {}, 'shown');
+      await recordOperatorAction(req, 'dashboard.view', {}, 'shown');
       return r;
     });
 
@@ -87,7 +107,7 @@ export function consoleRoutes(d: ConsoleDeps): FastifyPluginAsyncZod {
       schema: { ...base, summary: 'Merchants, by name (the first 500)', response: { 200: merchantList, ...operatorProblems } },
     }, async (req) => {
       const rows = await listMerchants(d.pool, 500);
-      recordOperatorAction(req, 'merchant.list', {}, 'shown');
+      await recordOperatorAction(req, 'merchant.list', {}, 'shown');
       return { merchants: rows.map((m) => ({ id: toPublicId('mer', m.id), name: m.name, status: m.status, createdAt: m.created_at.toISOString() })) };
     });
   };

@@ -1,6 +1,7 @@
 /** The console API's contracts: customer search and detail, freeze and unfreeze, the dashboard, merchants. */
 import { z } from 'zod';
 import { historySchema, walletSchema } from '../../wallet/schemas.js';
+import { approvalSchema, EXAMPLE_APPROVAL } from '../approvals/schemas.js';
 
 const USR = 'usr_019ab5c4e2d07c3a9e51f0b2d4c6a8e1';
 const AT = '2026-03-02T03:00:00.000Z';
@@ -33,6 +34,7 @@ export const customerDetailSchema = z.object({
   })),
   events: z.array(z.object({ id: z.string(), kind: z.string(), ip: z.string().nullable(), createdAt: z.string(), details: z.record(z.string(), z.unknown()) })),
   movements: historySchema.shape.movements,
+  pendingUnfreeze: approvalSchema.nullable().describe('An unfreeze asked for and waiting for a second operator'),
 }).meta({
   id: 'ConsoleCustomerDetail',
   examples: [{
@@ -49,6 +51,7 @@ export const customerDetailSchema = z.object({
     sessions: [{ id: 'ses_019ab5c4e2d07c3a9e51f0b2d4c6a8e1', transport: 'bearer', deviceId: 'dev_019ab5c4e2d07c3a9e51f0b2d4c6a8e2', createdAt: AT, lastSeenAt: AT, expiresAt: '2026-04-01T03:00:00.000Z', ip: '203.0.113.7', userAgent: 'Konpay/1.0 (iPhone)' }],
     events: [{ id: 'evt_019ab5c4e2d07c3a9e51f0b2d4c6a8e3', kind: 'account_created', ip: '203.0.113.7', createdAt: AT, details: {} }],
     movements: [{ id: 'txn_019ab5c4e2d07c3a9e51f0b2d4c6a8e5', kind: 'payment', direction: 'out', amount: -1280, status: 'posted', description: 'Shibuya Dogenzaka', createdAt: AT }],
+    pendingUnfreeze: null,
   }],
 });
 
@@ -57,17 +60,25 @@ export const freezeAnswer = z.object({ id: z.string(), frozen: z.literal(true), 
 export const unfreezeAnswer = z.object({ id: z.string(), frozen: z.literal(false) })
   .meta({ examples: [{ id: USR, frozen: false }] });
 
+export const unfreezeRequested = z.object({ id: z.string(), frozen: z.literal(true), approval: approvalSchema })
+  .describe('Still frozen: a second operator must approve the request')
+  .meta({ id: 'ConsoleUnfreezeRequested', examples: [{ id: EXAMPLE_APPROVAL.subjectIds.customerId, frozen: true, approval: EXAMPLE_APPROVAL }] });
+
 export const dashboardSchema = z.object({
   from: z.string().describe('Start of the first hour (UTC)'),
   to: z.string().describe('End of the last (current, partial) hour'),
-  hours: z.array(z.object({ hour: z.string(), payments: z.number().int(), paymentsAmount: z.number().int(), declines: z.number().int() })),
+  hours: z.array(z.object({
+    hour: z.string(), payments: z.number().int(), paymentsAmount: z.number().int(), declines: z.number().int(),
+    riskAllow: z.number().int(), riskStepUp: z.number().int(), riskHold: z.number().int(), riskDeny: z.number().int(),
+    openCases: z.number().int().describe('Cases open at the end of the hour'),
+  })),
   declinesByReason: z.array(z.object({ reason: z.string(), count: z.number().int() })),
   totals: z.object({ payments: z.number().int(), paymentsAmount: z.number().int(), declines: z.number().int() }),
 }).meta({
   id: 'ConsoleDashboard',
   examples: [{
     from: '2026-03-01T04:00:00.000Z', to: '2026-03-02T04:00:00.000Z',
-    hours: [{ hour: AT, payments: 12, paymentsAmount: 15360, declines: 1 }],
+    hours: [{ hour: AT, payments: 12, paymentsAmount: 15360, declines: 1, riskAllow: 30, riskStepUp: 2, riskHold: 1, riskDeny: 0, openCases: 3 }],
     declinesByReason: [{ reason: 'insufficient_balance', count: 1 }], totals: { payments: 12, paymentsAmount: 15360, declines: 1 },
   }],
 });

@@ -6,7 +6,7 @@ import type { customerDetailSchema } from './schemas.js';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
-export function detailView(x: CustomerDetail): z.infer<typeof customerDetailSchema> {
+export function detailView(x: CustomerDetail): Omit<z.infer<typeof customerDetailSchema>, 'pendingUnfreeze'> {
   const { user } = x;
   return {
     profile: {

@@ -12,6 +12,7 @@ import type { OperatorRole } from '../../operators/repo.js';
 import { operatorAccountErrors } from '../../operators/errors.js';
 import { safeEqual, sha256 } from '../../shared/crypto.js';
 import { problem } from '../../shared/errors.js';
+import { appendFor } from './audit.js';
 import { operatorErrors } from './errors.js';
 import { rolesFor } from './roles.js';
 
@@ -93,7 +94,8 @@ export function requireOperator(authenticate: OperatorAuthenticator) {
       }
     }
     if (!rolesFor(req.method, req.routeOptions.url ?? '').includes(operator.role)) {
-      req.log.warn({ audit: { who: operator.id, action: 'role.refused', ids: { route: `${req.method} ${req.routeOptions.url ?? ''}` }, outcome: 'forbidden' } }, 'operator action');
+      // A refusal is an operator action too: in the audit chain (appendFor also logs it).
+      await appendFor(req, { who: operator.id, action: 'role.refused', ids: { route: `${req.method} ${req.routeOptions.url ?? ''}` }, outcome: 'forbidden' });
       throw problem(operatorAccountErrors, 'operator_forbidden');
     }
     req.operator = operator;

@@ -33,7 +33,7 @@ export function merchantOpsRoutes(deps: MerchantDeps): FastifyPluginAsyncZod {
       schema: { tags: TAGS, summary: 'Register a merchant', security: SECURITY, body: createMerchantBody, response: { 201: merchantCreated, ...operatorProblems } },
     }, async (req, reply) => {
       const r = await createMerchant(deps, { name: req.body.name });
-      recordOperatorAction(req, 'merchant.create', { merchantId: r.id }, 'created');
+      await recordOperatorAction(req, 'merchant.create', { merchantId: r.id }, 'created');
       return reply.code(201).send({ id: r.id, name: req.body.name });
     });
 
@@ -44,7 +44,7 @@ export function merchantOpsRoutes(deps: MerchantDeps): FastifyPluginAsyncZod {
       },
     }, async (req) => {
       const r = await merchantOverview(deps, req.params.merchantId);
-      recordOperatorAction(req, 'merchant.view', { merchantId: req.params.merchantId }, r.kind);
+      await recordOperatorAction(req, 'merchant.view', { merchantId: req.params.merchantId }, r.kind);
       if (r.kind === 'not_found') throw problem(operatorErrors, 'merchant_not_found');
       return overviewView(r);
     });
@@ -53,8 +53,8 @@ export function merchantOpsRoutes(deps: MerchantDeps): FastifyPluginAsyncZod {
       schema: { tags: TAGS, summary: 'Register a store of a merchant', security: SECURITY, params: merchantParams, body: createStoreBody, response: { 201: storeCreated, ...problems } },
     }, async (req, reply) => {
       const { merchantId } = req.params;
-      const r = await createStore(deps, { merchantId, name: req.body.name });
-      recordOperatorAction(req, 'store.create', { merchantId, storeId: r.kind === 'created' ? r.id : undefined }, r.kind);
+      const r = await createStore(deps, { merchantId, name: req.body.name, location: req.body.location });
+      await recordOperatorAction(req, 'store.create', { merchantId, storeId: r.kind === 'created' ? r.id : undefined }, r.kind);
       if (r.kind === 'not_found') throw problem(operatorErrors, 'merchant_not_found');
       return reply.code(201).send({ id: r.id, merchantId, name: req.body.name });
     });
@@ -67,7 +67,7 @@ export function merchantOpsRoutes(deps: MerchantDeps): FastifyPluginAsyncZod {
     }, async (req, reply) => {
       const { storeId } = req.params;
       const r = await createTerminal(deps, { storeId });
-      recordOperatorAction(req, 'terminal.create', { storeId, terminalId: r.kind === 'created' ? r.terminalId : undefined }, r.kind);
+      await recordOperatorAction(req, 'terminal.create', { storeId, terminalId: r.kind === 'created' ? r.terminalId : undefined }, r.kind);
       if (r.kind === 'not_found') throw problem(operatorErrors, 'store_not_found');
       return noStore(reply).code(201).send(terminalSecretView(r));
     });
@@ -80,7 +80,7 @@ export function merchantOpsRoutes(deps: MerchantDeps): FastifyPluginAsyncZod {
     }, async (req, reply) => {
       const { terminalId } = req.params;
       const r = await rotateTerminalSecret(deps, terminalId);
-      recordOperatorAction(req, 'terminal.rotate_secret', { terminalId }, r.kind);
+      await recordOperatorAction(req, 'terminal.rotate_secret', { terminalId }, r.kind);
       if (r.kind === 'not_found') throw problem(operatorErrors, 'terminal_not_found');
       if (r.kind === 'revoked') throw problem(operatorErrors, 'terminal_revoked');
       return noStore(reply).send(terminalSecretView(r));
@@ -91,7 +91,7 @@ export function merchantOpsRoutes(deps: MerchantDeps): FastifyPluginAsyncZod {
     }, async (req) => {
       const { terminalId } = req.params;
       const r = await revokeTerminal(deps, terminalId);
-      recordOperatorAction(req, 'terminal.revoke', { terminalId }, r.kind);
+      await recordOperatorAction(req, 'terminal.revoke', { terminalId }, r.kind);
       if (r.kind === 'not_found') throw problem(operatorErrors, 'terminal_not_found');
       return { id: terminalId, status: 'revoked' as const };
     });
@@ -105,7 +105,7 @@ export function merchantOpsRoutes(deps: MerchantDeps): FastifyPluginAsyncZod {
       }, async (req) => {
         const id = (req.params as Record<string, string>)[PARAM[party]]!;
         const r = await change(deps, id);
-        recordOperatorAction(req, `${party}.${verb}`, { [PARAM[party]]: id }, r.kind);
+        await recordOperatorAction(req, `${party}.${verb}`, { [PARAM[party]]: id }, r.kind);
         if (r.kind === 'not_found') throw problem(operatorErrors, `${party}_not_found`);
         if (r.kind === 'revoked') throw problem(operatorErrors, 'terminal_revoked');
         return { id, status: verb === 'suspend' ? 'suspended' as const : 'active' as const };

@@ -17,4 +17,11 @@ describe('operator roles', () => {
     expect(rolesFor('PUT', '/ops/v1/switches')).toEqual(['risk', 'admin']);
     expect(rolesFor('GET', '/ops/v1/switches')).toContain('support');
   });
+
+  it('reaches approval decisions with any role (the kind decides), and shows the audit log to admins only', () => {
+    for (const d of ['approve', 'reject']) expect(rolesFor('POST', `/ops/v1/approvals/:approvalId/${d}`)).toEqual(['support', 'risk', 'admin']);
+    expect(rolesFor('GET', '/ops/v1/approvals')).toContain('support');
+    expect(rolesFor('GET', '/ops/v1/audit')).toEqual(['admin']);
+    expect(rolesFor('GET', '/ops/v1/audit/verify')).toEqual(['admin']);
+  });
 });

@@ -10,6 +10,8 @@
  * - Freezing protects a customer: support may do it the moment a customer calls.
  * - Unfreezing lets money move again, and flipping a kill switch stops or restarts a
  *   service for everyone: risk and admin only.
+ * - Approving needs a second operator whose role the request's kind allows (checked by
+ *   src/ops/approvals/, not here).
  * - Replaying a webhook only resends what a merchant should already have: any role.
  */
 import type { OperatorRole } from '../../operators/repo.js';
@@ -24,6 +26,16 @@ export const ROLE_RULES: Readonly<Record<string, readonly OperatorRole[]>> = {
   'POST /ops/v1/customers/:customerId/freeze': ALL,
   'POST /ops/v1/customers/:customerId/unfreeze': RISK,
   'PUT /ops/v1/switches': RISK,
+  // Any role reaches the decision; the approvals service then checks the role against the
+  // request's kind (unfreeze: risk or admin), which a route pattern cannot know.
+  'POST /ops/v1/approvals/:approvalId/approve': ALL,
+  'POST /ops/v1/approvals/:approvalId/reject': ALL,
+  // The audit log names every operator's every action: admins only, even to read.
+  'GET /ops/v1/audit': ADMIN,
+  'GET /ops/v1/audit/verify': ADMIN,
+  // Cases (RISK-2, OPS-3): support reads the queue; risk and admin take and decide.
+  'POST /ops/v1/cases/:caseId/assign': RISK,
+  'POST /ops/v1/cases/:caseId/decide': RISK,
   'POST /ops/v1/webhooks/events/:eventId/replay': ALL,
   // Signing oneself out is never refused.
   'DELETE /ops/v1/session': ALL,

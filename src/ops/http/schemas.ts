@@ -14,7 +14,12 @@ export const terminalParams = z.object({ terminalId: z.string().max(64).describe
 const name = z.string().trim().min(1).max(200);
 
 export const createMerchantBody = z.object({ name }).strict().meta({ examples: [{ name: 'Konbini Mart' }] });
-export const createStoreBody = z.object({ name }).strict().meta({ examples: [{ name: 'Shibuya Dogenzaka' }] });
+export const createStoreBody = z.object({
+  name,
+  // Optional; the risk engine's impossible-travel rule compares the stores a customer pays at.
+  location: z.object({ latitude: z.number().min(-90).max(90), longitude: z.number().min(-180).max(180) }).strict().optional()
+    .describe('Where the store is (WGS 84 degrees), for the risk engine\'s impossible-travel rule'),
+}).strict().meta({ examples: [{ name: 'Shibuya Dogenzaka', location: { latitude: 35.6581, longitude: 139.6975 } }] });
 
 export const merchantCreated = z.object({ id: z.string(), name: z.string() })
   .meta({ id: 'OpsMerchantCreated', examples: [{ id: MER, name: 'Konbini Mart' }] });

@@ -28,7 +28,7 @@ function switchCommand(off: boolean): Command {
     name: `switches ${off ? 'off' : 'on'}`,
     usage: `<${FEATURES.join('|')}> [--store <store-id>] --reason <why>`,
     summary: off ? 'Switch a feature off, for every store or one (payments, cash_topups)' : 'Switch a feature back on',
-    positionals: 1, optional: ['store', 'reason'],
+    positionals: 1, optional: ['store', 'reason'], selfAudited: true, // changeSwitch appends in its transaction
     async run(ctx: OpsContext, { positionals: [feature], options }: CommandArgs) {
       if (!isFeature(feature)) {
         ctx.err(`unknown feature ${feature}; one of ${FEATURES.join(', ')}`);

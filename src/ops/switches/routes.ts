@@ -21,7 +21,7 @@ export function switchOpsRoutes(deps: SwitchDeps): FastifyPluginAsyncZod {
       },
     }, async (req) => {
       const overview = await switchOverview(deps, req.query.historyLimit);
-      recordOperatorAction(req, 'switch.view', {}, 'ok');
+      await recordOperatorAction(req, 'switch.view', {}, 'ok');
       return switchesView(overview);
     });
 
@@ -34,8 +34,11 @@ export function switchOpsRoutes(deps: SwitchDeps): FastifyPluginAsyncZod {
       },
     }, async (req) => {
       const { feature, storeId, off, reason } = req.body;
-      const r = await changeSwitch(deps, { feature, storeId, off, reason, by: req.operator!.id });
-      recordOperatorAction(req, off ? 'switch.off' : 'switch.on', { feature, storeId: storeId ?? undefined }, r.kind);
+      const action = off ? 'switch.off' : 'switch.on';
+      const ids = { feature, storeId: storeId ?? undefined };
+      const r = await changeSwitch(deps, { feature, storeId, off, reason, by: req.operator!.id, record: (q, outcome) => recordOperatorAction(req, action, ids, outcome, q) });
+      // A change was recorded in its transaction; a refusal is recorded here.
+      if (r.kind !== 'changed') await recordOperatorAction(req, action, ids, r.kind);
       switch (r.kind) {
         case 'changed': return switchView(r.state);
         case 'store_not_found': throw problem(operatorErrors, 'store_not_found');

@@ -7,7 +7,9 @@
  * operators did and why, not only what changed.
  */
 import type pg from 'pg';
+import type { Queryable } from '../../db/pool.js';
 import { withTransaction } from '../../db/tx.js';
+import { appendAudit } from '../audit/log.js';
 import type { Clock } from '../../shared/clock.js';
 import { fromPublicId, newUuid, toPublicId } from '../../shared/ids.js';
 import { FEATURES, STORE_SCOPED, type Feature } from './features.js';
@@ -38,6 +40,12 @@ export interface SwitchInput {
   reason?: string | undefined;
   /** Who: the operator's id (`operator-token` for the shared token), or `cli:<user>`. */
   by: string;
+  /**
+   * Appends the change to the audit chain in its transaction. The operator API passes
+   * its own (which also writes the action's log line); without it the change is appended
+   * as `by` (the CLI).
+   */
+  record?: (q: Queryable, outcome: 'changed') => Promise<void>;
 }
 
 export type ChangeResult =
@@ -65,6 +73,9 @@ export async function changeSwitch(deps: SwitchDeps, input: SwitchInput): Promis
     if (storeId && !(await storeExists(q, storeId))) return { kind: 'store_not_found' as const };
     const seq = await nextSeq(q);
     await recordChange(q, { id: newUuid(), seq, feature: input.feature, storeId, off: input.off, reason, changedBy: input.by, changedAt: now });
+    // In the change's transaction: a switch flipped without its audit row cannot commit.
+    if (input.record) await input.record(q, 'changed');
+    else await appendAudit(q, { who: input.by, action: input.off ? 'switch.off' : 'switch.on', ids: { feature: input.feature, storeId: input.storeId ?? undefined }, outcome: 'changed' }, now);
     return { kind: 'changed' as const };
   });
   if (r.kind !== 'changed') return r;

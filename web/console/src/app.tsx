@@ -7,6 +7,10 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import { api, setCsrfToken } from './api.js';
 import type { Operator, WhoAmI } from './contract.js';
 import { useRoute } from './router.js';
+import { ApprovalsScreen } from './screens/approvals.js';
+import { AuditScreen } from './screens/audit.js';
+import { CaseScreen } from './screens/case.js';
+import { CasesScreen } from './screens/cases.js';
 import { CustomerScreen } from './screens/customer.js';
 import { DashboardScreen } from './screens/dashboard.js';
 import { SearchScreen } from './screens/search.js';
@@ -68,6 +72,10 @@ function Screens() {
     case 'customer': return <CustomerScreen key={route.id} id={route.id} />;
     case 'switches': return <SwitchesScreen />;
     case 'webhooks': return <WebhooksScreen />;
+    case 'cases': return <CasesScreen />;
+    case 'case': return <CaseScreen key={route.id} id={route.id} />;
+    case 'approvals': return <ApprovalsScreen />;
+    case 'audit': return <AuditScreen />;
     default: return <DashboardScreen />;
   }
 }

@@ -10,8 +10,10 @@ import { useLocale } from './i18n/i18n.js';
 import { hrefOf, navigate, type Route } from './router.js';
 import { SessionContext } from './session.js';
 
-type Section = 'dashboard' | 'customers' | 'switches' | 'webhooks';
-const SECTIONS: Section[] = ['dashboard', 'customers', 'switches', 'webhooks'];
+type Section = 'dashboard' | 'customers' | 'cases' | 'approvals' | 'switches' | 'webhooks' | 'audit';
+const SECTIONS: Section[] = ['dashboard', 'customers', 'cases', 'approvals', 'switches', 'webhooks', 'audit'];
+/** The audit log is for admins (src/ops/http/roles.ts): others do not see the link. */
+const ADMIN_ONLY: ReadonlySet<Section> = new Set(['audit']);
 
 function Languages() {
   const { locale, setLocale, t } = useLocale();
@@ -37,7 +39,7 @@ export function Layout({ title, section, children }: { title: string; section?: 
       {session && (
         <nav class="side" aria-label={t('nav.label')}>
           <ul>
-            {SECTIONS.map((s) => {
+            {SECTIONS.filter((s) => !ADMIN_ONLY.has(s) || session.operator.role === 'admin').map((s) => {
               const route = { name: s } as Route;
               return (
                 <li key={s}>

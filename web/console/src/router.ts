@@ -9,7 +9,11 @@ export type Route =
   | { name: 'customers' }
   | { name: 'customer'; id: string }
   | { name: 'switches' }
-  | { name: 'webhooks' };
+  | { name: 'webhooks' }
+  | { name: 'cases' }
+  | { name: 'case'; id: string }
+  | { name: 'approvals' }
+  | { name: 'audit' };
 
 const BASE = '/console';
 
@@ -18,7 +22,12 @@ export function routeOf(pathname: string): Route {
   const customer = /^\/console\/customers\/(usr_[0-9a-f]{32})$/.exec(path);
   if (customer) return { name: 'customer', id: customer[1]! };
   if (path === `${BASE}/customers`) return { name: 'customers' };
+  const kase = /^\/console\/cases\/(cas_[0-9a-f]{32})$/.exec(path);
+  if (kase) return { name: 'case', id: kase[1]! };
+  if (path === `${BASE}/cases`) return { name: 'cases' };
   if (path === `${BASE}/switches`) return { name: 'switches' };
+  if (path === `${BASE}/approvals`) return { name: 'approvals' };
+  if (path === `${BASE}/audit`) return { name: 'audit' };
   if (path === `${BASE}/webhooks`) return { name: 'webhooks' };
   return { name: 'dashboard' };
 }
@@ -27,6 +36,7 @@ export function hrefOf(r: Route): string {
   switch (r.name) {
     case 'dashboard': return `${BASE}/`;
     case 'customer': return `${BASE}/customers/${r.id}`;
+    case 'case': return `${BASE}/cases/${r.id}`;
     default: return `${BASE}/${r.name}`;
   }
 }

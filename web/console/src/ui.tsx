@@ -66,9 +66,10 @@ export function Facts({ rows }: { rows: [string, ComponentChildren, string?][] }
 }
 
 /** A table with a caption and header cells; an empty one says so instead of showing bare headers. */
-export function Table({ caption, head, rows, empty, testId }: { caption: string; head: string[]; rows: ComponentChildren[][]; empty: string; testId?: string }) {
+export function Table({ caption, head, rows, empty, testId, wide }: { caption: string; head: string[]; rows: ComponentChildren[][]; empty: string; testId?: string; wide?: boolean }) {
   return (
-    <div class="table-wrap">
+    // A table wider than the screen scrolls; `wide` makes its region reachable by keyboard.
+    <div class="table-wrap" {...(wide ? { tabIndex: 0, role: 'region', 'aria-label': caption } : {})}>
       <table data-testid={testId}>
         <caption>{caption}</caption>
         <thead><tr>{head.map((h) => <th key={h} scope="col">{h}</th>)}</tr></thead>

@@ -52,6 +52,11 @@ export async function api<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: st
   const type = res.headers.get('content-type') ?? '';
   if (!type.includes('json')) throw new NetworkError(`unexpected ${res.status}`);
   const json = (await res.json()) as unknown;
-  if (!res.ok) throw new ApiError(json as Problem);
+  if (!res.ok) {
+    // Any screen's request may learn the account must replace its password first: the app
+    // then shows only that screen (web/wallet/src/security/reset-required.tsx).
+    if ((json as Problem).code === 'password_reset_required') dispatchEvent(new Event('konpay:password-reset-required'));
+    throw new ApiError(json as Problem);
+  }
   return json as T;
 }

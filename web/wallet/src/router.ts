@@ -9,14 +9,18 @@ const BASE = '/app';
 export type Route =
   | 'home' | 'signup' | 'login' | 'pay' | 'history'
   // Security (web/wallet/src/security/)
-  | 'security' | 'totp' | 'recoveryCodes' | 'recover'
+  | 'security' | 'totp' | 'recoveryCodes' | 'recover' | 'resetPassword'
   // Money (web/wallet/src/money/)
-  | 'cards' | 'topup';
+  | 'cards' | 'topup'
+  // Reporting unauthorised use (web/wallet/src/claims/)
+  | 'claim';
 
 const PATHS: Record<Route, string> = {
   home: `${BASE}/`, signup: `${BASE}/signup`, login: `${BASE}/login`, pay: `${BASE}/pay`, history: `${BASE}/history`,
   security: `${BASE}/security`, totp: `${BASE}/security/totp`, recoveryCodes: `${BASE}/security/recovery-codes`, recover: `${BASE}/recover`,
+  resetPassword: `${BASE}/reset-password`,
   cards: `${BASE}/cards`, topup: `${BASE}/topup`,
+  claim: `${BASE}/claim`,
 };
 
 export function routeOf(pathname: string): Route | undefined {

@@ -1,5 +1,10 @@
 /** English: the source of every message key of the console; ja.ts must translate each one. */
+import { approvalsEn } from './approvals.js';
+import { casesEn } from './cases.js';
+
 export const en = {
+  ...casesEn,
+  ...approvalsEn,
   'app.title': 'Konpay console',
   'lang.switch': 'Language',
   'nav.label': 'Console',

@@ -1,7 +1,11 @@
 /** 日本語: en.ts の全キーの訳(型で過不足を検査)。 */
+import { approvalsJa } from './approvals.js';
+import { casesJa } from './cases.js';
 import type { MessageKey } from './en.js';
 
 export const ja: Record<MessageKey, string> = {
+  ...casesJa,
+  ...approvalsJa,
   'app.title': 'Konpay 運用コンソール',
   'lang.switch': '表示言語',
   'nav.label': 'コンソール',

@@ -27,6 +27,14 @@ export function DashboardScreen() {
     { label: t('dashboard.payments'), values: d.hours.map((h) => h.payments), color: '#0b5d3b', kind: 'bars' as const },
     { label: t('dashboard.declines'), values: d.hours.map((h) => h.declines), color: '#9b1c1c', kind: 'line' as const },
   ], [d, t]);
+  // Risk outcomes as lines over the open cases' bars: a rising backlog under a burst of holds.
+  const riskSeries = useMemo(() => !d ? [] : [
+    { label: t('dashboard.risk.open'), values: d.hours.map((h) => h.openCases), color: '#5b6b7b', kind: 'bars' as const },
+    { label: t('dashboard.risk.allow'), values: d.hours.map((h) => h.riskAllow), color: '#0b5d3b', kind: 'line' as const },
+    { label: t('dashboard.risk.step_up'), values: d.hours.map((h) => h.riskStepUp), color: '#1a4fa0', kind: 'line' as const },
+    { label: t('dashboard.risk.hold'), values: d.hours.map((h) => h.riskHold), color: '#8a5a00', kind: 'line' as const },
+    { label: t('dashboard.risk.deny'), values: d.hours.map((h) => h.riskDeny), color: '#9b1c1c', kind: 'line' as const },
+  ], [d, t]);
   const totals = d && t('dashboard.totals', { payments: d.totals.payments, amount: formatYen(d.totals.paymentsAmount), declines: d.totals.declines });
 
   return (
@@ -45,6 +53,21 @@ export function DashboardScreen() {
               {series.map((s) => <li key={s.label}><span class={`swatch ${s.kind}`} aria-hidden="true" />{s.label}</li>)}
             </ul>
             <HourlyChart hours={hours} series={series} label={`${t('dashboard.chart')}: ${totals}`} />
+          </section>
+          <section aria-labelledby="risk-title">
+            <h2 id="risk-title">{t('dashboard.risk.chart')}</h2>
+            <ul class="legend">
+              {riskSeries.map((s) => <li key={s.label}><span class={`swatch ${s.kind} risk-${riskSeries.indexOf(s)}`} aria-hidden="true" />{s.label}</li>)}
+            </ul>
+            <HourlyChart hours={hours} series={riskSeries} label={t('dashboard.risk.chart')} />
+            <details class="hourly">
+              <summary>{t('dashboard.risk.table')}</summary>
+              <Table
+                caption={t('dashboard.risk.chart')} empty={t('customer.none')} testId="risk-hourly"
+                head={[t('dashboard.hour'), t('dashboard.risk.allow'), t('dashboard.risk.step_up'), t('dashboard.risk.hold'), t('dashboard.risk.deny'), t('dashboard.risk.open')]}
+                rows={d.hours.map((h) => [formatHour(h.hour), String(h.riskAllow), String(h.riskStepUp), String(h.riskHold), String(h.riskDeny), String(h.openCases)])}
+              />
+            </details>
           </section>
           <div class="columns">
             <details class="hourly">

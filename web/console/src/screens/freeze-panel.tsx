@@ -1,11 +1,14 @@
 /**
  * Freeze or unfreeze, with a reason and a confirmation. Support may freeze (it protects
  * the customer) but not unfreeze; the server enforces the same (src/ops/http/roles.ts).
+ * An unfreeze usually becomes a request for a second operator (202, OPS-2): the panel
+ * then says who asked, and the Approvals screen decides.
  */
 import { useState } from 'preact/hooks';
 import { useAction } from '../action.js';
 import { api } from '../api.js';
-import type { CustomerDetail, FreezeAnswer } from '../contract.js';
+import type { CustomerDetail, FreezeAnswer, UnfreezeRequested } from '../contract.js';
+import { formatTime } from '../format.js';
 import { useLocale } from '../i18n/i18n.js';
 import { InputError } from '../problems.js';
 import { useSession } from '../session.js';
@@ -21,6 +24,7 @@ export function FreezePanel({ customer, onChanged }: { customer: CustomerDetail;
   const p = customer.profile;
   const frozen = !!p.frozenAt;
   const verb = frozen ? 'unfreeze' : 'freeze';
+  const pending = frozen ? customer.pendingUnfreeze : null;
 
   const ask = () => action.run(async () => {
     setDone(undefined);
@@ -30,8 +34,8 @@ export function FreezePanel({ customer, onChanged }: { customer: CustomerDetail;
   const act = () => action.run(async () => {
     setConfirming(false);
     if (frozen) {
-      await api('POST', `/ops/v1/customers/${p.id}/unfreeze`, { reason: reason.trim() });
-      setDone(t('unfreeze.done'));
+      const r = await api<UnfreezeRequested | { frozen: false }>('POST', `/ops/v1/customers/${p.id}/unfreeze`, { reason: reason.trim() });
+      setDone(t(r.frozen ? 'unfreeze.requested' : 'unfreeze.done'));
     } else {
       const r = await api<FreezeAnswer>('POST', `/ops/v1/customers/${p.id}/freeze`, { reason: reason.trim() });
       setDone(t('freeze.done', { count: r.sessionsRevoked }));
@@ -44,7 +48,12 @@ export function FreezePanel({ customer, onChanged }: { customer: CustomerDetail;
     <section aria-labelledby="freeze" class={frozen ? 'action' : 'action warn'}>
       <h2 id="freeze">{t(`${verb}.title`)}</h2>
       <p class="hint">{t(`${verb}.why`)}</p>
-      {frozen && !session.canChangeSwitches
+      {pending && (
+        <p class="notice" data-testid="unfreeze-pending">
+          {t('approvals.pendingUnfreeze', { name: pending.requestedByName ?? pending.requestedBy, at: formatTime(pending.requestedAt) })}
+        </p>
+      )}
+      {pending ? null : frozen && !session.canChangeSwitches
         ? <p class="notice">{t('unfreeze.role')}</p>
         : (
           <Form onSubmit={ask} busy={action.busy}>

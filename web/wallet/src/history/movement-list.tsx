@@ -4,7 +4,7 @@ import type { MessageKey } from '../i18n/en.js';
 import { useLocale } from '../i18n/i18n.js';
 import { formatYen } from '../money.js';
 
-const KNOWN_KINDS = ['payment', 'topup_card', 'topup_cash', 'refund', 'payment_cancel', 'chargeback'] as const;
+const KNOWN_KINDS = ['payment', 'topup_card', 'topup_cash', 'refund', 'payment_cancel', 'chargeback', 'compensation'] as const;
 const kindKey = (kind: string): MessageKey =>
   (KNOWN_KINDS as readonly string[]).includes(kind) ? `movement.${kind as (typeof KNOWN_KINDS)[number]}` : 'movement.other';
 

@@ -1,10 +1,12 @@
 /** English: the source of every message key; ja.ts must translate each one. Each area's screens keep their messages in their own file. */
+import { claimsEn } from './claims.js';
 import { moneyEn } from './money.js';
 import { securityEn } from './security.js';
 
 export const en = {
   ...securityEn,
   ...moneyEn,
+  ...claimsEn,
   'app.tagline': 'Pay at the store with your phone',
   'lang.switch': 'Language',
   'action.next': 'Next',

@@ -1,11 +1,13 @@
 /** 日本語: every key of en.ts, checked by the type. */
 import type { MessageKey } from './en.js';
+import { claimsJa } from './claims.js';
 import { moneyJa } from './money.js';
 import { securityJa } from './security.js';
 
 export const ja: Record<MessageKey, string> = {
   ...securityJa,
   ...moneyJa,
+  ...claimsJa,
   'app.tagline': 'スマホでお店の支払い',
   'lang.switch': '言語',
   'action.next': '次へ',

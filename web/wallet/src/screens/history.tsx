@@ -13,7 +13,7 @@ import { useLocale } from '../i18n/i18n.js';
 import { sessionEnded } from '../session.js';
 import { ErrorAlert, Form, Submit } from '../ui/form.js';
 import { Layout } from '../ui/layout.js';
-import { BackHome } from '../ui/nav.js';
+import { BackHome, Link } from '../ui/nav.js';
 
 const PAGE = 20;
 
@@ -73,6 +73,7 @@ export function HistoryScreen({ onSignedOut }: { onSignedOut(): void }) {
         <a href={csv} download aria-describedby="csv-hint">{t('history.csv')}</a>
         <span id="csv-hint" class="hint">{t('history.csv.hint')}</span>
       </p>
+      <p class="claim-link"><Link to="claim">{t('claim.link')}</Link></p>
       <BackHome />
     </Layout>
   );

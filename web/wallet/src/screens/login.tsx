@@ -4,16 +4,19 @@
  * signed in before (its HttpOnly device cookie) is enough; anywhere else the API asks for a
  * second factor (ID-4) and this screen offers the ones the account has: a passkey, the
  * authenticator app, an SMS code or a recovery code. The password alone never opens a new
- * device, which is what 7pay got wrong.
+ * device, which is what 7pay got wrong. Nor does an external ID (OpenID Connect): linked
+ * under Security, it stands in for the password only, and a new device still needs the
+ * second factor.
  */
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import type { LoginBody, LoginVerifyBody, SecondFactorRequired, SessionIssued } from '../../../shared/contract.js';
 import { useAction } from '../action.js';
 import { api } from '../api.js';
 import { deviceLabel } from '../device.js';
 import { useLocale } from '../i18n/i18n.js';
 import { hrefOf, navigate, type Route } from '../router.js';
-import type { FactorMethod, PasskeyFactorOptions, PasskeyLoginOptions } from '../security/contract.js';
+import type { FactorMethod, OidcProviders, PasskeyFactorOptions, PasskeyLoginOptions } from '../security/contract.js';
+import { takeOidcReturn } from '../security/oidc-return.js';
 import { passkeysSupported, signWithPasskey } from '../security/passkey.js';
 import { FactorField, OtherWays, preferredMethod } from '../security/second-factor.js';
 import { ErrorAlert, Field, Form, Submit } from '../ui/form.js';
@@ -34,6 +37,7 @@ export function LoginScreen({ onSignedIn }: { onSignedIn(): void }) {
   const [code, setCode] = useState('');
   const [resent, setResent] = useState(false);
   const passkeys = passkeysSupported();
+  const [providers, setProviders] = useState<OidcProviders['providers']>([]);
 
   const sendSms = (flowId: string) => api('POST', `/v1/login/${flowId}/sms`);
   const verify = (flowId: string, body: LoginVerifyBody) => api<SessionIssued>('POST', `/v1/login/${flowId}/verify`, body);
@@ -69,6 +73,16 @@ export function LoginScreen({ onSignedIn }: { onSignedIn(): void }) {
     await api<SessionIssued>('POST', '/v1/login/passkey/verify', { flowId, response, deviceLabel: deviceLabel(), transport: 'cookie' });
     onSignedIn();
   });
+
+  // External ID sign-in (ID-12): the providers configured, and where a provider's sign-in
+  // came back to. A linked identity on a new device lands in the same second-factor step as
+  // a right password does; any refusal is shown like the API's.
+  useEffect(() => {
+    api<OidcProviders>('GET', '/v1/oidc/providers').then((r) => setProviders(r.providers), () => setProviders([]));
+    const back = takeOidcReturn();
+    if (back?.kind === 'second_factor') void action.run(() => choose(back.flowId, back.methods, preferredMethod(back.methods, passkeys)));
+    else if (back?.kind === 'error') void action.run(() => Promise.reject(back.error));
+  }, []);
 
   const resend = () => action.run(async () => {
     if (step.kind !== 'factor') return;
@@ -118,6 +132,14 @@ export function LoginScreen({ onSignedIn }: { onSignedIn(): void }) {
           <p class="or">{t('login.or')}</p>
           <button class="secondary" type="button" disabled={action.busy} onClick={passkeySignIn}>{t('login.passkey')}</button>
           <p class="hint">{t('login.passkey.hint')}</p>
+        </div>
+      )}
+      {providers.length > 0 && (
+        <div class="alternative" data-testid="oidc-providers">
+          <p class="or">{t('oidc.or')}</p>
+          {/* A top-level navigation: the provider's page, then back through Konpay's callback. */}
+          {providers.map((p) => <a key={p.name} class="secondary button" href={p.startUrl}>{t('oidc.signInWith', { label: p.label })}</a>)}
+          <p class="hint">{t('oidc.hint')}</p>
         </div>
       )}
       <p class="switch">

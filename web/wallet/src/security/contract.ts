@@ -10,6 +10,7 @@ import type { passkeyFactorOptions } from '../../../../src/identity/factors/weba
 import type { recoveryCompleteBody, recoveryEmailVerified, recoveryStarted } from '../../../../src/identity/recovery/schemas.js';
 import type { passwordChanged, reauthenticated } from '../../../../src/identity/changes/schemas.js';
 import type { unlockOptions } from '../../../../src/codes/schemas.js';
+import type { externalIdentities, linkStarted, providersList } from '../../../../src/identity/oidc/schemas.js';
 
 export type Factors = z.infer<typeof factorsView>;
 export type Passkey = z.infer<typeof passkeyView>;
@@ -24,6 +25,10 @@ export type RecoveryEmailVerified = z.infer<typeof recoveryEmailVerified>;
 export type RecoveryCompleteBody = z.input<typeof recoveryCompleteBody>;
 export type Reauthenticated = z.infer<typeof reauthenticated>;
 export type PasswordChanged = z.infer<typeof passwordChanged>;
+/** External ID sign-in (src/identity/oidc/). */
+export type OidcProviders = z.infer<typeof providersList>;
+export type ExternalIdentities = z.infer<typeof externalIdentities>;
+export type LinkStarted = z.infer<typeof linkStarted>;
 /** A second factor as the login and recovery flows name it. */
 export type FactorMethod = RecoveryEmailVerified['methods'][number];
 

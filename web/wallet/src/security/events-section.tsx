@@ -18,6 +18,7 @@ interface SectionProps { data: SecurityData; onChanged(): Promise<void>; onSigne
 const KINDS = [
   'account_created', 'new_device_login', 'password_changed', 'email_changed', 'phone_changed', 'factor_added', 'factor_removed',
   'recovery_completed', 'account_frozen', 'card_added', 'sessions_revoked', 'breached_password_detected', 'app_pin_locked', 'money_moved',
+  'external_identity_linked', 'external_identity_unlinked',
 ] as const;
 const METHODS = ['sms', 'totp', 'recovery_code', 'passkey'] as const;
 

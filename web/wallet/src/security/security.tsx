@@ -16,6 +16,7 @@ import { Layout } from '../ui/layout.js';
 import { BackHome } from '../ui/nav.js';
 import type { DeviceView, Factors, SecurityEvent, SessionView } from './contract.js';
 import { EventsSection } from './events-section.js';
+import { ExternalIdsSection } from './external-ids-section.js';
 import { FactorsSection } from './factors-section.js';
 import { PasswordSection } from './password-section.js';
 import { SessionsSection } from './sessions-section.js';
@@ -65,6 +66,7 @@ export function SecurityScreen({ onSignedOut }: { onSignedOut(): void }) {
         <>
           <FactorsSection data={data} onChanged={reload} onSignedOut={onSignedOut} />
           <PasswordSection onChanged={reload} onSignedOut={onSignedOut} />
+          <ExternalIdsSection onSignedOut={onSignedOut} />
           <SessionsSection data={data} onChanged={reload} onSignedOut={onSignedOut} />
           <EventsSection data={data} onChanged={reload} onSignedOut={onSignedOut} />
         </>

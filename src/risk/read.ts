@@ -1,0 +1,60 @@
+/**
+ * From database rows to the engine's signals (RISK-1). The reads are in repo.ts; this
+ * file only turns their timestamps into ages and their store positions into a distance,
+ * so a decision's `signals` are the plain numbers the rules saw.
+ */
+import { kmBetween } from './geo.js';
+import type { RiskPolicy } from './policy.js';
+import { accountSignals, addressSignals, type AccountAsk, type AccountSignalsRow, type AddressSignalsRow } from './repo.js';
+import { QUIET, type RiskAction, type RiskSignals } from './signals.js';
+import type { Queryable } from '../db/pool.js';
+
+const MINUTE = 60_000;
+/** How far back a recovery or a successful top-up is looked for at all. */
+const lookbackMinutes = (p: RiskPolicy) => Math.max(p.recentRecoveryMinutes, p.quickSpendMinutes, p.velocityWindowMinutes);
+
+const minutesSince = (at: Date | null, now: Date) => (at ? Math.max(0, Math.floor((now.getTime() - at.getTime()) / MINUTE)) : null);
+const ago = (_p: RiskPolicy, now: Date, minutes: number) => new Date(now.getTime() - minutes * MINUTE);
+
+/** The account signals of many asks in one query (the payment batch's). */
+export async function readAccounts(q: Queryable, p: RiskPolicy, asks: readonly AccountAsk[], now: Date): Promise<(AccountSignalsRow | undefined)[]> {
+  return accountSignals(q, asks, ago(p, now, p.velocityWindowMinutes), ago(p, now, lookbackMinutes(p)));
+}
+
+export async function readAddress(
+  q: Queryable, p: RiskPolicy, input: { ip: string | null; userId: string | null; fingerprint: string | null }, now: Date,
+): Promise<AddressSignalsRow> {
+  return addressSignals(q, { ...input, since: ago(p, now, p.sharingWindowMinutes) });
+}
+
+export interface SignalsInput {
+  action: RiskAction;
+  amount: number;
+  categories?: readonly string[];
+  account?: AccountSignalsRow | undefined;
+  address?: AddressSignalsRow | undefined;
+  now: Date;
+}
+
+export function toSignals({ action, amount, categories = [], account: a, address: d, now }: SignalsInput): RiskSignals {
+  const travel = a && a.prev_payment_at && a.prev_lat !== null && a.prev_lon !== null && a.store_lat !== null && a.store_lon !== null
+    ? { minutesAgo: minutesSince(a.prev_payment_at, now)!, km: Math.round(kmBetween({ lat: a.prev_lat, lon: a.prev_lon }, { lat: a.store_lat, lon: a.store_lon })) }
+    : null;
+  return {
+    ...QUIET,
+    action, amount, categories: [...categories],
+    ...(a && {
+      deviceAgeMinutes: minutesSince(a.device_created_at, now),
+      signupDevice: a.device_first === true,
+      minutesSinceRecovery: minutesSince(a.recovered_at, now),
+      topups: { count: a.topups, amount: Number(a.topup_amount) },
+      payments: { count: a.payments, amount: Number(a.payment_amount) },
+      lastTopup: a.last_topup_at ? { minutesAgo: minutesSince(a.last_topup_at, now)!, amount: Number(a.last_topup_amount) } : null,
+      previousPayment: travel,
+    }),
+    ...(d && {
+      cardsTried: d.cards_tried, cardFailures: d.card_failures, accountsOnDevice: d.accounts,
+      accountsOnCard: d.accounts_on_card, signupsFromDevice: d.signups,
+    }),
+  };
+}

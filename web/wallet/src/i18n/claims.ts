@@ -1,0 +1,38 @@
+/** Messages of reporting unauthorised use (OPS-3), spread into en.ts and ja.ts. */
+export const claimsEn = {
+  'claim.title': 'Report unauthorised use',
+  'claim.why': 'Tick the payments you did not make and tell us what happened. An analyst looks into it and we tell you the outcome by e-mail; if we compensate you, it appears in your history as "Compensation".',
+  'claim.first': 'If someone else may be signed in to your account, freeze it first with the link in any Konpay e-mail, or change your password in Security.',
+  'claim.loading': 'Loading your payments…',
+  'claim.none': 'No payments to report.',
+  'claim.pick': 'Payments you did not make',
+  'claim.describe': 'What happened',
+  'claim.describe.hint': 'For example: where your phone was, when you noticed, anything unusual',
+  'claim.submit': 'Send the report',
+  'claim.pick.empty': 'Tick at least one payment.',
+  'claim.describe.empty': 'Tell us briefly what happened.',
+  'claim.sent': 'Report {id} sent ({amount}). We will tell you the outcome by e-mail.',
+  'claim.link': 'Report unauthorised use',
+  'movement.compensation': 'Compensation',
+  'error.claim_movement_invalid': 'One of these payments cannot be reported. Reload the page and choose again.',
+  'error.claim_movement_already_claimed': 'You have already reported one of these payments. We will tell you the outcome by e-mail.',
+} as const;
+
+export const claimsJa: Record<keyof typeof claimsEn, string> = {
+  'claim.title': '不正利用の申告',
+  'claim.why': '身に覚えのない支払いにチェックを入れ、状況をお知らせください。担当者が確認し、結果をメールでお知らせします。補償する場合は、履歴に「補償」として表示されます。',
+  'claim.first': '他の人がアカウントにサインインしている可能性がある場合は、まず Konpay からのメールにあるリンクでアカウントを凍結するか、セキュリティでパスワードを変更してください。',
+  'claim.loading': '支払いを読み込んでいます…',
+  'claim.none': '申告できる支払いはありません。',
+  'claim.pick': '身に覚えのない支払い',
+  'claim.describe': '状況',
+  'claim.describe.hint': '例: スマートフォンがどこにあったか、いつ気づいたか、気になったこと',
+  'claim.submit': '申告を送る',
+  'claim.pick.empty': '支払いを1件以上選んでください。',
+  'claim.describe.empty': '状況を簡単にお知らせください。',
+  'claim.sent': '申告 {id}({amount})を受け付けました。結果はメールでお知らせします。',
+  'claim.link': '不正利用を申告する',
+  'movement.compensation': '補償',
+  'error.claim_movement_invalid': 'この中に申告できない支払いがあります。ページを再読み込みして選び直してください。',
+  'error.claim_movement_already_claimed': 'この中に既に申告済みの支払いがあります。結果はメールでお知らせします。',
+};
