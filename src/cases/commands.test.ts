@@ -2,8 +2,6 @@
  * `npm run ops -- cases export`: the real CLI in a child process against a test server's
  * database (JSON), and the command itself for CSV and the filters.
  */
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { withTransaction } from '../db/tx.js';
 import { systemClock } from '../shared/clock.js';
@@ -13,8 +11,8 @@ import { startTestKonpay, type TestKonpay } from '../../test/harness/konpay.js';
 import { caseCommands } from './commands.js';
 import { decide } from './decide.js';
 import { openCase } from './open.js';
+import { cliTargetOf, runOps, type CliRun } from '../../test/harness/cli.js';
 
-const ROOT = join(import.meta.dirname, '..', '..');
 let t: TestKonpay;
 let held: string;
 let flagged: string;
@@ -31,16 +29,8 @@ beforeAll(async () => {
 });
 afterAll(() => t?.stop());
 
-function ops(...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  const { DATABASE_URL: _ignored, LOG_LEVEL: _level, ...inherited } = process.env;
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/ops/cli.ts', ...args], {
-    cwd: ROOT, env: { ...inherited, NODE_ENV: 'test', DATABASE_URL: t.db.url, KONPAY_DATA_DIR: t.config.dataDir }, stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-  return new Promise((resolve) => child.once('close', (status) => resolve({ status, stdout, stderr })));
+function ops(...args: string[]): Promise<CliRun> {
+  return runOps(cliTargetOf(t), args);
 }
 
 async function run(options: Record<string, string | undefined>): Promise<{ status: number; out: string; err: string }> {

@@ -2,14 +2,12 @@
  * `npm run ops -- operators …` end to end: the real CLI in a child process against a test
  * server's database and secrets; the printed password and TOTP URI sign in to the console.
  */
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { totpCode } from '../../test/harness/factors.js';
 import { startTestKonpay, type TestKonpay } from '../../test/harness/konpay.js';
 import { secretOfUri, signInRequest } from '../../test/harness/operators.js';
+import { cliTargetOf, runOps, type CliRun } from '../../test/harness/cli.js';
 
-const ROOT = join(import.meta.dirname, '..', '..');
 let t: TestKonpay;
 
 beforeAll(async () => {
@@ -17,20 +15,8 @@ beforeAll(async () => {
 });
 afterAll(() => t.stop());
 
-interface Run { status: number | null; stdout: string; stderr: string }
-
-function ops(...args: string[]): Promise<Run> {
-  const { DATABASE_URL: _ignored, LOG_LEVEL: _level, ...inherited } = process.env;
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/ops/cli.ts', ...args], {
-    cwd: ROOT,
-    env: { ...inherited, NODE_ENV: 'test', DATABASE_URL: t.db.url, KONPAY_DATA_DIR: t.config.dataDir, ARGON2_MEMORY_KIB: '1024', ARGON2_ITERATIONS: '1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-  return new Promise((resolve) => child.once('close', (status) => resolve({ status, stdout, stderr })));
+function ops(...args: string[]): Promise<CliRun> {
+  return runOps(cliTargetOf(t, { ARGON2_MEMORY_KIB: '1024', ARGON2_ITERATIONS: '1' }), args);
 }
 
 describe('npm run ops -- operators', () => {

@@ -3,7 +3,7 @@
  * the real CLI in a child process against a test server's database. The force-reset is
  * killed (SIGKILL, as a crash) in mid-run and resumed.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,8 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, signUp } from '../../test/harness/customer.js';
 import { startTestKonpay, type TestKonpay } from '../../test/harness/konpay.js';
 import { toPublicId } from '../shared/ids.js';
+import { cliTargetOf, startOps, type CliRun } from '../../test/harness/cli.js';
 
-const ROOT = join(import.meta.dirname, '..', '..');
 let t: TestKonpay;
 let dir: string;
 
@@ -25,20 +25,8 @@ afterAll(async () => {
   await t?.stop();
 });
 
-interface Run { status: number | null; stdout: string; stderr: string }
-
-function start(...args: string[]): { child: ChildProcess; done: Promise<Run> } {
-  const { DATABASE_URL: _ignored, LOG_LEVEL: _level, ...inherited } = process.env;
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/ops/cli.ts', ...args], {
-    cwd: ROOT,
-    env: { ...inherited, NODE_ENV: 'test', DATABASE_URL: t.db.url, KONPAY_DATA_DIR: t.config.dataDir },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));
-  child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
-  return { child, done: new Promise((resolve) => child.once('close', (status) => resolve({ status, stdout, stderr }))) };
+function start(...args: string[]): { child: ChildProcess; done: Promise<CliRun> } {
+  return startOps(cliTargetOf(t), args);
 }
 const ops = (...args: string[]) => start(...args).done;
 

@@ -2,13 +2,11 @@
  * `npm run ops` end to end: the real CLI in a child process against a test server's
  * database and secrets, then signed requests with the credentials it printed.
  */
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestKonpay, type TestKonpay } from '../../test/harness/konpay.js';
 import { PosClient } from '../pos/client.js';
+import { cliTargetOf, runOps, type CliRun } from '../../test/harness/cli.js';
 
-const ROOT = join(import.meta.dirname, '..', '..');
 let t: TestKonpay;
 
 beforeAll(async () => {
@@ -17,21 +15,9 @@ beforeAll(async () => {
 });
 afterAll(() => t.stop());
 
-interface Run { status: number | null; stdout: string; stderr: string }
-
 /** Runs `npm run ops -- …` as the operator would, with the test server's configuration. */
-function ops(...args: string[]): Promise<Run> {
-  const { DATABASE_URL: _ignored, LOG_LEVEL: _level, ...inherited } = process.env;
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/ops/cli.ts', ...args], {
-    cwd: ROOT,
-    env: { ...inherited, NODE_ENV: 'test', DATABASE_URL: t.db.url, KONPAY_DATA_DIR: t.config.dataDir },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-  return new Promise((resolve) => child.once('close', (status) => resolve({ status, stdout, stderr })));
+function ops(...args: string[]): Promise<CliRun> {
+  return runOps(cliTargetOf(t), args);
 }
 
 function grab(out: string, re: RegExp): string {

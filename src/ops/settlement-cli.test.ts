@@ -2,7 +2,6 @@
  * `npm run ops -- settlement …` and `bank set` end to end: the real CLI in a child
  * process against a database seeded with payments booked as the payments module books them.
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,8 +16,8 @@ import { settlementReport } from '../settlement/report.js';
 import { parseZenginFile } from '../settlement/zengin-parse.js';
 import { ensureAccount } from '../wallet/ledger/accounts.js';
 import { createTransfer } from '../wallet/ledger/ledger.js';
+import { runOps, type CliRun } from '../../test/harness/cli.js';
 
-const ROOT = join(import.meta.dirname, '..', '..');
 let db: TestDb;
 let dataDir: string;
 let s: Scenario;
@@ -33,20 +32,8 @@ afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
-interface Run { status: number | null; stdout: string; stderr: string }
-
-function ops(...args: string[]): Promise<Run> {
-  const { DATABASE_URL: _ignored, LOG_LEVEL: _level, ...inherited } = process.env;
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/ops/cli.ts', ...args], {
-    cwd: ROOT,
-    env: { ...inherited, NODE_ENV: 'test', DATABASE_URL: db.url, KONPAY_DATA_DIR: dataDir },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-  return new Promise((resolve) => child.once('close', (status) => resolve({ status, stdout, stderr })));
+function ops(...args: string[]): Promise<CliRun> {
+  return runOps({ databaseUrl: db.url, dataDir }, args);
 }
 
 const bank = (holder: string, number: string) => [

@@ -2,15 +2,14 @@
  * `npm run ops -- switches …` end to end: the real CLI in a child process against a test
  * server's database, and the running server obeying what it switched (its board polls).
  */
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestKonpay, type TestKonpay } from '../../test/harness/konpay.js';
 import { merchantDeps } from '../../test/harness/pos.js';
 import { createMerchant, createStore } from '../merchants/service.js';
 import { fromPublicId } from '../shared/ids.js';
+import { cliTargetOf, runOps, type CliRun } from '../../test/harness/cli.js';
 
-const ROOT = join(import.meta.dirname, '..', '..');
 let t: TestKonpay;
 
 beforeAll(async () => {
@@ -18,20 +17,8 @@ beforeAll(async () => {
 });
 afterAll(() => t?.stop());
 
-interface Run { status: number | null; stdout: string; stderr: string }
-
-function ops(...args: string[]): Promise<Run> {
-  const { DATABASE_URL: _ignored, LOG_LEVEL: _level, ...inherited } = process.env;
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/ops/cli.ts', ...args], {
-    cwd: ROOT,
-    env: { ...inherited, NODE_ENV: 'test', DATABASE_URL: t.db.url, KONPAY_DATA_DIR: t.config.dataDir },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-  return new Promise((resolve) => child.once('close', (status) => resolve({ status, stdout, stderr })));
+function ops(...args: string[]): Promise<CliRun> {
+  return runOps(cliTargetOf(t), args);
 }
 
 /** The server's board polls every 500 ms; generous on a loaded machine (the 2 s bound is test/e2e/kill-switch.test.ts's). */

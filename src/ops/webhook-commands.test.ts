@@ -2,16 +2,14 @@
  * `npm run ops -- webhooks add|replay` end to end: the real CLI in a child process
  * against a test server's database and secrets; the server's worker then delivers.
  */
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestKonpay, type TestKonpay } from '../../test/harness/konpay.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../../test/harness/webhook-receiver.js';
 import { emit, opsRequest } from '../../test/harness/webhooks.js';
 import { ManualClock } from '../shared/clock.js';
 import { verifyKonpaySignature } from '../webhooks/signature.js';
+import { cliTargetOf, runOps, type CliRun } from '../../test/harness/cli.js';
 
-const ROOT = join(import.meta.dirname, '..', '..');
 // Ahead of real time: messages the CLI queues (by the system clock) are due at once.
 const clock = new ManualClock('2030-01-07T00:00:00Z');
 let t: TestKonpay;
@@ -26,16 +24,8 @@ afterAll(async () => {
   await t.stop();
 });
 
-function ops(...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  const { DATABASE_URL: _ignored, LOG_LEVEL: _level, ...inherited } = process.env;
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/ops/cli.ts', ...args], {
-    cwd: ROOT, env: { ...inherited, NODE_ENV: 'test', DATABASE_URL: t.db.url, KONPAY_DATA_DIR: t.config.dataDir }, stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-  return new Promise((resolve) => child.once('close', (status) => resolve({ status, stdout, stderr })));
+function ops(...args: string[]): Promise<CliRun> {
+  return runOps(cliTargetOf(t), args);
 }
 
 describe('npm run ops -- webhooks', () => {

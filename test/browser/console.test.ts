@@ -18,7 +18,7 @@ import { codeOf, declineOf, pay, payerWith } from '../harness/payments.js';
 import { newTerminal, type TestTerminal } from '../harness/pos.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../harness/webhook-receiver.js';
 import { opsRequest } from '../harness/webhooks.js';
-import { look, startWebWorld, type WebWorld } from './harness.js';
+import { consoleErrors, look, startWebWorld, type WebWorld } from './harness.js';
 
 let world: WebWorld;
 let term: TestTerminal;
@@ -46,16 +46,6 @@ afterAll(async () => {
   await receiver?.close();
   await world?.stop();
 });
-
-/** The page's own errors (a CSP refusal, a script error); the 4xx answers the screens explain are expected. */
-function consoleErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !m.text().includes('status of 4')) errors.push(m.text());
-  });
-  page.on('pageerror', (e) => errors.push(e.message));
-  return errors;
-}
 
 const h1 = (page: Page) => page.getByRole('heading', { level: 1 }).textContent();
 

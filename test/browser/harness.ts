@@ -102,3 +102,19 @@ export async function codeSentTo(world: WebWorld, to: string, channel: 'email' |
   await expect.poll(async () => (code = await latestCode(world.t, to, channel).catch(() => undefined))).toBeDefined();
   return code!;
 }
+
+/**
+ * Collects the page's own errors: a blocked script or image, a CSP or Trusted Types
+ * refusal, an uncaught exception. The browser also logs each 4xx answer as an error;
+ * those are the API's expected refusals (a wrong code, a decline), which the screens
+ * explain. `expected` names other messages a test causes on purpose (a cut connection).
+ */
+export function consoleErrors(page: Page, expected: readonly string[] = []): string[] {
+  const errors: string[] = [];
+  page.on('console', (m) => {
+    const text = m.text();
+    if (m.type() === 'error' && !text.includes('status of 4') && !expected.some((e) => text.includes(e))) errors.push(text);
+  });
+  page.on('pageerror', (e) => errors.push(e.message));
+  return errors;
+}

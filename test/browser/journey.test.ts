@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { balanceOfUser } from '../harness/cash.js';
 import { newCustomer } from '../harness/customer.js';
 import { newTerminal, type TestTerminal } from '../harness/pos.js';
-import { codeSentTo, startWebWorld, type WebWorld } from './harness.js';
+import { codeSentTo, consoleErrors, startWebWorld, type WebWorld } from './harness.js';
 import { addCardInBrowser, topUpInBrowser } from './money.js';
 import { addVirtualAuthenticator, enrolPasskey } from './webauthn.js';
 
@@ -28,16 +28,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await world?.stop();
 });
-
-/** The page's own errors (a blocked script, a Trusted Types refusal); the API's 4xx answers are the screens' to explain. */
-function consoleErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !m.text().includes('status of 4')) errors.push(m.text());
-  });
-  page.on('pageerror', (e) => errors.push(e.message));
-  return errors;
-}
 
 async function signUpOnScreen(page: Page, who: ReturnType<typeof newCustomer>): Promise<void> {
   await page.goto('/app/signup');

@@ -15,7 +15,7 @@ import type { Payer } from '../harness/codes.js';
 import { codeOf, payerWith, type PosPayment } from '../harness/payments.js';
 import { resumeStore, suspendStore } from '../../src/merchants/service.js';
 import { merchantDeps, newTerminal, type TestTerminal } from '../harness/pos.js';
-import { look, startWebWorld, type WebWorld } from './harness.js';
+import { consoleErrors, look, startWebWorld, type WebWorld } from './harness.js';
 
 let world: WebWorld;
 let term: TestTerminal;
@@ -28,20 +28,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await world?.stop();
 });
-
-/**
- * The page's own errors: a blocked script, a CSP or Trusted Types refusal. The browser
- * also logs each 4xx answer (a refused sign-in, a decline) and the connection this test
- * cuts on purpose; those the screens explain.
- */
-function consoleErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !m.text().includes('status of 4') && !m.text().includes('ERR_CONNECTION_RESET')) errors.push(m.text());
-  });
-  page.on('pageerror', (e) => errors.push(e.message));
-  return errors;
-}
 
 const tabStorage = (page: Page) => page.evaluate('JSON.stringify({ session: { ...sessionStorage }, local: { ...localStorage } })').then((s) => JSON.parse(s as string) as { session: Record<string, string>; local: Record<string, string> });
 
@@ -62,7 +48,7 @@ async function sell(page: Page, amount: number, code: string): Promise<void> {
 describe('POS page', () => {
   it('signs in, pays, declines, survives a lost answer, cancels, refunds and tops up cash', async () => {
     const { page } = await world.desk();
-    const errors = consoleErrors(page);
+    const errors = consoleErrors(page, ['ERR_CONNECTION_RESET']);
     const res = await page.goto('/pos/');
     // Only this page may ask for the camera, and its policy stays strict.
     expect(res?.headers()['permissions-policy']).toContain('camera=(self)');
@@ -182,7 +168,7 @@ describe('POS page', () => {
   it('explains a suspended store at sign-in, and keeps typed entry when no camera can be opened', async () => {
     const other = await newTerminal(world.t);
     const { page } = await world.desk();
-    const errors = consoleErrors(page);
+    const errors = consoleErrors(page, ['ERR_CONNECTION_RESET']);
     await page.goto('/pos/');
     await page.getByRole('button', { name: 'English' }).click();
     await suspendStore(merchantDeps(world.t), other.storeId);

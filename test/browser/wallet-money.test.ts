@@ -11,7 +11,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newCustomer } from '../harness/customer.js';
-import { codeSentTo, look, startWebWorld, type WebWorld } from './harness.js';
+import { codeSentTo, consoleErrors, look, startWebWorld, type WebWorld } from './harness.js';
 import { addCardInBrowser, chooseAmount, passChallengeInBrowser, smsCount, TEST_CARDS, topUpInBrowser } from './money.js';
 
 let world: WebWorld;
@@ -33,16 +33,6 @@ async function signUpIn(page: Page) {
   const done = await page.request.post(`/v1/signup/${flowId}/verify`, { data: { emailCode, smsCode, deviceLabel: 'Chrome on Android', transport: 'cookie' } });
   expect(done.status(), await done.text()).toBe(201);
   return who;
-}
-
-/** The page's own errors (a CSP or Trusted Types refusal would show here); the API's 4xx answers are expected. */
-function consoleErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !m.text().includes('status of 4')) errors.push(m.text());
-  });
-  page.on('pageerror', (e) => errors.push(e.message));
-  return errors;
 }
 
 /** Every alert region's text: the screen's and the form's. */

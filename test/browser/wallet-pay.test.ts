@@ -14,7 +14,7 @@ import { cashTopup } from '../harness/cash.js';
 import { newCustomer } from '../harness/customer.js';
 import { declineOf, pay } from '../harness/payments.js';
 import { newTerminal, type TestTerminal } from '../harness/pos.js';
-import { codeSentTo, look, startWebWorld, type WebWorld } from './harness.js';
+import { codeSentTo, consoleErrors, look, startWebWorld, type WebWorld } from './harness.js';
 
 let world: WebWorld;
 let till: TestTerminal;
@@ -41,19 +41,6 @@ async function signUpIn(page: Page) {
   const done = await page.request.post(`/v1/signup/${flowId}/verify`, { data: { emailCode, smsCode, deviceLabel: 'Chrome on Android', transport: 'cookie' } });
   expect(done.status(), await done.text()).toBe(201);
   return who;
-}
-
-/**
- * The page's own errors: a blocked image or script, a Trusted Types refusal. The browser
- * also logs each 4xx answer; those are the API's refusals (a wrong PIN), which the screens explain.
- */
-function consoleErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !m.text().includes('status of 4')) errors.push(m.text());
-  });
-  page.on('pageerror', (e) => errors.push(e.message));
-  return errors;
 }
 
 /** The 20 digits as the cashier would type them from the screen. */

@@ -7,7 +7,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { messagesTo, newCustomer } from '../harness/customer.js';
-import { codeSentTo, look, startWebWorld, type WebWorld } from './harness.js';
+import { codeSentTo, consoleErrors, look, startWebWorld, type WebWorld } from './harness.js';
 import { driveForcedReset, startForcedReset } from '../../src/identity/forced-reset/service.js';
 import { systemClock } from '../../src/shared/clock.js';
 
@@ -18,15 +18,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await world?.stop();
 });
-
-function consoleErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !m.text().includes('status of 4')) errors.push(m.text());
-  });
-  page.on('pageerror', (e) => errors.push(e.message));
-  return errors;
-}
 
 describe('a forced password reset in the wallet', () => {
   it('signs the phone out; the old password on the remembered phone leads only to the new-password screen, then home', async () => {

@@ -12,7 +12,7 @@ import { generate } from 'otplib';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { messagesTo, newCustomer, signUp } from '../harness/customer.js';
-import { codeSentTo, look, startWebWorld, type WebWorld } from './harness.js';
+import { codeSentTo, consoleErrors, look, startWebWorld, type WebWorld } from './harness.js';
 import { addVirtualAuthenticator, enrolPasskey, syncPasskeys } from './webauthn.js';
 
 let world: WebWorld;
@@ -37,16 +37,6 @@ async function signUpIn(page: Page, tag: string): Promise<Customer> {
   const done = await page.request.post(`/v1/signup/${flowId}/verify`, { data: { emailCode, smsCode, deviceLabel: 'Chrome on Android', transport: 'cookie' } });
   expect(done.status(), await done.text()).toBe(201);
   return who;
-}
-
-/** The page's own errors (blocked scripts or images, Trusted Types refusals); the API's 4xx answers are the screens' to explain. */
-function consoleErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !m.text().includes('status of 4')) errors.push(m.text());
-  });
-  page.on('pageerror', (e) => errors.push(e.message));
-  return errors;
 }
 
 /** The next 6-digit code to `to` that was not among `seen` (earlier codes stay in the outbox). */

@@ -7,7 +7,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { messagesTo, newCustomer, signUp } from '../harness/customer.js';
-import { codeSentTo, look, startWebWorld, type WebWorld } from './harness.js';
+import { codeSentTo, consoleErrors, look, startWebWorld, type WebWorld } from './harness.js';
 
 let world: WebWorld;
 beforeAll(async () => {
@@ -16,20 +16,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await world?.stop();
 });
-
-/**
- * The page's own errors: a blocked script or a Trusted Types refusal would show here. The
- * browser also logs each 4xx answer as an error; those are the API's expected refusals
- * (401 before signing in, 400 for a wrong code), which the screens explain.
- */
-function consoleErrors(page: Page): string[] {
-  const errors: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !m.text().includes('status of 4')) errors.push(m.text());
-  });
-  page.on('pageerror', (e) => errors.push(e.message));
-  return errors;
-}
 
 describe('wallet app', () => {
   it('signs a customer up through the screens: e-mail, password, phone, then both codes', async () => {

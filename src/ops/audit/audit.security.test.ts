@@ -4,9 +4,7 @@
  * the verifier and pinpointed to the first wrong row; concurrent appends must keep one
  * unbroken chain. Each attack is undone afterwards, so the tests share one chain.
  */
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestKonpay, type TestKonpay } from '../../../test/harness/konpay.js';
 import { withTransaction } from '../../db/tx.js';
@@ -14,8 +12,8 @@ import { canonicalEncoding, GENESIS_HASH, hashRecord, type AuditRecord } from '.
 import { appendAudit, appendAuditAlone } from './log.js';
 import { recordsAfter } from './repo.js';
 import { verifyChain } from './verify.js';
+import { cliTargetOf, runOps, type CliRun } from '../../../test/harness/cli.js';
 
-const ROOT = join(import.meta.dirname, '..', '..', '..');
 let t: TestKonpay;
 const at = (i: number) => new Date(Date.UTC(2026, 0, 5, 0, 0, i));
 
@@ -148,16 +146,8 @@ describe('concurrency', () => {
 });
 
 describe('npm run ops -- audit verify', () => {
-  function ops(...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-    const { DATABASE_URL: _ignored, LOG_LEVEL: _level, ...inherited } = process.env;
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/ops/cli.ts', ...args], {
-      cwd: ROOT, env: { ...inherited, NODE_ENV: 'test', DATABASE_URL: t.db.url, KONPAY_DATA_DIR: t.config.dataDir }, stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    return new Promise((resolve) => child.once('close', (status) => resolve({ status, stdout, stderr })));
+  function ops(...args: string[]): Promise<CliRun> {
+    return runOps(cliTargetOf(t), args);
   }
 
   it('exits 0 with the count when intact, and 1 naming the first wrong row when not', async () => {

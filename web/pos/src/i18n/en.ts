@@ -139,6 +139,7 @@ export const en = {
   'decline.account_restricted': 'The account is in its 24-hour restricted mode after a security change: at most ¥5,000 a day. Pay less, or later.',
   'decline.account_frozen': 'The account is frozen. The customer contacts Konpay support.',
   'decline.risk_declined': 'Refused by Konpay\'s risk checks. Ask for another means of payment.',
+  'decline.risk_review': 'Held for a security check: the customer has been told in the app what to do. Ask for another means of payment for now.',
   'decline.store_suspended': 'This store was suspended. Call the head office.',
   'decline.duplicate_order': 'This order was already paid at this store. Look the payment up before charging again.',
   'decline.terminal_throttled': 'This terminal read too many unknown codes and is paused for a while. Check the scanner, then wait.',

@@ -141,6 +141,7 @@ export const ja: Record<MessageKey, string> = {
   'decline.account_restricted': 'セキュリティ変更後24時間の制限中です（1日5,000円まで）。金額を減らすか、後でお願いします。',
   'decline.account_frozen': 'アカウントは凍結中です。お客様からKonpayサポートに連絡してもらってください。',
   'decline.risk_declined': 'Konpayの不正対策により断られました。別のお支払い方法をお願いしてください。',
+  'decline.risk_review': '安全確認のため保留になりました。お客様にはアプリでご案内しています。今回は別のお支払い方法をお願いしてください。',
   'decline.store_suspended': 'この店舗は停止されました。本部に連絡してください。',
   'decline.duplicate_order': 'この注文はこの店舗で支払い済みです。もう一度請求する前に支払いを確認してください。',
   'decline.terminal_throttled': 'この端末は不明なコードを多く読み取ったため、しばらく停止しています。スキャナーを確認して、お待ちください。',
