@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { DEFAULT_WEB_ROOT } from '../../src/web/routes.js';
-import { latestCode } from '../harness/customer.js';
+import { latestCode, newCustomer } from '../harness/customer.js';
 import { startTestKonpay, type TestKonpay } from '../harness/konpay.js';
 import { freePort } from '../harness/net.js';
 import { launchChromium } from './chromium.js';
@@ -117,4 +117,21 @@ export function consoleErrors(page: Page, expected: readonly string[] = []): str
   });
   page.on('pageerror', (e) => errors.push(e.message));
   return errors;
+}
+
+/**
+ * A customer signed up in this browser through the API's cookie transport (the sign-up
+ * screens have their own test, wallet.test.ts): the page's request context shares the
+ * browser's cookies, so the page is signed in on a remembered device, as after the screens.
+ */
+export async function signUpIn(world: WebWorld, page: Page, tag = 'c'): Promise<ReturnType<typeof newCustomer>> {
+  const who = newCustomer(tag);
+  const start = await page.request.post('/v1/signup', { data: { email: who.email, phone: who.phone, password: who.password, locale: 'en' } });
+  expect(start.status(), await start.text()).toBe(202);
+  const { flowId } = (await start.json()) as { flowId: string };
+  const emailCode = await codeSentTo(world, who.email, 'email');
+  const smsCode = await codeSentTo(world, who.phoneE164, 'sms');
+  const done = await page.request.post(`/v1/signup/${flowId}/verify`, { data: { emailCode, smsCode, deviceLabel: 'Chrome on Android', transport: 'cookie' } });
+  expect(done.status(), await done.text()).toBe(201);
+  return who;
 }

@@ -10,8 +10,7 @@
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newCustomer } from '../harness/customer.js';
-import { codeSentTo, consoleErrors, look, startWebWorld, type WebWorld } from './harness.js';
+import { consoleErrors, look, signUpIn, startWebWorld, type WebWorld } from './harness.js';
 import { addCardInBrowser, chooseAmount, passChallengeInBrowser, smsCount, TEST_CARDS, topUpInBrowser } from './money.js';
 
 let world: WebWorld;
@@ -21,19 +20,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await world?.stop();
 });
-
-/** A customer signed up in this browser (cookie transport), as after the sign-up screens. */
-async function signUpIn(page: Page) {
-  const who = newCustomer('money');
-  const start = await page.request.post('/v1/signup', { data: { email: who.email, phone: who.phone, password: who.password, locale: 'en' } });
-  expect(start.status(), await start.text()).toBe(202);
-  const { flowId } = (await start.json()) as { flowId: string };
-  const emailCode = await codeSentTo(world, who.email, 'email');
-  const smsCode = await codeSentTo(world, who.phoneE164, 'sms');
-  const done = await page.request.post(`/v1/signup/${flowId}/verify`, { data: { emailCode, smsCode, deviceLabel: 'Chrome on Android', transport: 'cookie' } });
-  expect(done.status(), await done.text()).toBe(201);
-  return who;
-}
 
 /** Every alert region's text: the screen's and the form's. */
 const alertText = async (page: Page) => (await page.getByRole('alert').allTextContents()).join(' ');
@@ -47,7 +33,7 @@ describe('wallet money screens', () => {
     page.on('request', (r) => {
       if (r.url().startsWith(world.base)) toKonpay.push(`${r.url()} ${r.postData() ?? ''}`);
     });
-    await signUpIn(page);
+    await signUpIn(world, page, 'money');
     await page.goto('/app/');
     await page.getByRole('link', { name: 'Cards' }).click();
     await page.getByRole('heading', { name: 'Cards', level: 1 }).waitFor();
@@ -103,7 +89,7 @@ describe('wallet money screens', () => {
   it('explains a refused card (declined, 3-D Secure failed) and removes a card after asking', async () => {
     const { page } = await world.phone('en-US');
     const errors = consoleErrors(page);
-    await signUpIn(page);
+    await signUpIn(world, page, 'money');
 
     const stolen = await addCardInBrowser(world, page, { number: TEST_CARDS.stolen });
     expect(stolen.outcome).toContain('Visa •••• 5001 could not be added');
@@ -134,7 +120,7 @@ describe('wallet money screens', () => {
   it('refuses top-ups over the limit with the limit in yen, and a declined top-up charges nothing', async () => {
     const { page } = await world.phone('en-US');
     const errors = consoleErrors(page);
-    await signUpIn(page);
+    await signUpIn(world, page, 'money');
     const { holder } = await addCardInBrowser(world, page, { number: TEST_CARDS.insufficientFunds });
     await page.goto('/app/topup');
     const keys: string[] = [];
@@ -165,7 +151,7 @@ describe('wallet money screens', () => {
 
   it('retries a top-up whose answer was lost with the same Idempotency-Key: one top-up, credited once', async () => {
     const { page } = await world.phone('en-US');
-    await signUpIn(page);
+    await signUpIn(world, page, 'money');
     const { holder } = await addCardInBrowser(world, page);
     await page.goto('/app/topup');
     const keys: string[] = [];
@@ -198,7 +184,7 @@ describe('wallet money screens', () => {
 
   it('explains cooling-off after a new device and a frozen wallet instead of offering card top-ups', async () => {
     const { page } = await world.phone('en-US');
-    const who = await signUpIn(page);
+    const who = await signUpIn(world, page, 'money');
     await world.t.konpay.pool.query(`UPDATE users SET restricted_until = now() + interval '20 hours' WHERE email = $1`, [who.email]);
     await page.goto('/app/topup');
     await expect.poll(() => page.getByTestId('restricted').textContent()).toContain('Card top-ups are paused until');
@@ -219,7 +205,7 @@ describe('wallet money screens', () => {
 
   it('shows the screens in Japanese, yen the Japanese way', async () => {
     const { page } = await world.phone('ja-JP');
-    await signUpIn(page);
+    await signUpIn(world, page, 'money');
     await page.goto('/app/topup');
     await page.getByRole('heading', { name: 'チャージ', level: 1 }).waitFor();
     await expect.poll(() => page.locator('.no-card').textContent()).toContain('確認済みのカードがまだありません');

@@ -11,10 +11,9 @@ import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cashTopup } from '../harness/cash.js';
-import { newCustomer } from '../harness/customer.js';
 import { declineOf, pay } from '../harness/payments.js';
 import { newTerminal, type TestTerminal } from '../harness/pos.js';
-import { codeSentTo, consoleErrors, look, startWebWorld, type WebWorld } from './harness.js';
+import { consoleErrors, look, signUpIn, startWebWorld, type WebWorld } from './harness.js';
 
 let world: WebWorld;
 let till: TestTerminal;
@@ -25,23 +24,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await world?.stop();
 });
-
-/**
- * A customer signed up in this browser through the API's cookie transport (the sign-up
- * screens have their own test): the page's request context shares the browser's cookies,
- * so the page is signed in on a remembered device, as after the sign-up screens.
- */
-async function signUpIn(page: Page) {
-  const who = newCustomer('payer');
-  const start = await page.request.post('/v1/signup', { data: { email: who.email, phone: who.phone, password: who.password, locale: 'en' } });
-  expect(start.status(), await start.text()).toBe(202);
-  const { flowId } = (await start.json()) as { flowId: string };
-  const emailCode = await codeSentTo(world, who.email, 'email');
-  const smsCode = await codeSentTo(world, who.phoneE164, 'sms');
-  const done = await page.request.post(`/v1/signup/${flowId}/verify`, { data: { emailCode, smsCode, deviceLabel: 'Chrome on Android', transport: 'cookie' } });
-  expect(done.status(), await done.text()).toBe(201);
-  return who;
-}
 
 /** The 20 digits as the cashier would type them from the screen. */
 async function codeOnScreen(page: Page): Promise<string> {
@@ -78,7 +60,7 @@ describe('wallet pay screen and history', () => {
     page.on('request', (r) => {
       if (r.url().endsWith('/v1/payment-codes')) codeRequests.push(r.url());
     });
-    await signUpIn(page);
+    await signUpIn(world, page, 'payer');
     await page.goto('/app/');
     await page.getByRole('link', { name: 'Pay at the till' }).click();
     await page.getByRole('heading', { name: 'Pay', level: 1 }).waitFor();
@@ -164,7 +146,7 @@ describe('wallet pay screen and history', () => {
   it('counts wrong PINs down, turns the PIN off at the fifth, and asks for the password to choose a new one later', async () => {
     const { page } = await world.phone('en-US');
     const errors = consoleErrors(page);
-    const who = await signUpIn(page);
+    const who = await signUpIn(world, page, 'payer');
     await page.goto('/app/pay');
     await page.getByLabel('App PIN').fill('2580');
     await page.getByRole('button', { name: 'Unlock' }).click();

@@ -6,8 +6,8 @@
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { messagesTo, newCustomer } from '../harness/customer.js';
-import { codeSentTo, consoleErrors, look, startWebWorld, type WebWorld } from './harness.js';
+import { messagesTo } from '../harness/customer.js';
+import { consoleErrors, look, signUpIn, startWebWorld, type WebWorld } from './harness.js';
 import { driveForcedReset, startForcedReset } from '../../src/identity/forced-reset/service.js';
 import { systemClock } from '../../src/shared/clock.js';
 
@@ -23,14 +23,7 @@ describe('a forced password reset in the wallet', () => {
   it('signs the phone out; the old password on the remembered phone leads only to the new-password screen, then home', async () => {
     const { page } = await world.phone('en-US');
     const errors = consoleErrors(page);
-    const who = newCustomer('reset');
-    const start = await page.request.post('/v1/signup', { data: { email: who.email, phone: who.phone, password: who.password, locale: 'en' } });
-    expect(start.status()).toBe(202);
-    const { flowId } = (await start.json()) as { flowId: string };
-    const done = await page.request.post(`/v1/signup/${flowId}/verify`, {
-      data: { emailCode: await codeSentTo(world, who.email, 'email'), smsCode: await codeSentTo(world, who.phoneE164, 'sms'), deviceLabel: 'Chrome on Android', transport: 'cookie' },
-    });
-    expect(done.status()).toBe(201);
+    const who = await signUpIn(world, page, 'reset');
     await page.goto('/app/');
     await page.getByRole('heading', { name: 'Your wallet' }).waitFor();
 

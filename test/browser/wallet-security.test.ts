@@ -12,7 +12,7 @@ import { generate } from 'otplib';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { messagesTo, newCustomer, signUp } from '../harness/customer.js';
-import { codeSentTo, consoleErrors, look, startWebWorld, type WebWorld } from './harness.js';
+import { consoleErrors, look, signUpIn, startWebWorld, type WebWorld } from './harness.js';
 import { addVirtualAuthenticator, enrolPasskey, syncPasskeys } from './webauthn.js';
 
 let world: WebWorld;
@@ -25,19 +25,6 @@ afterAll(async () => {
 });
 
 type Customer = ReturnType<typeof newCustomer>;
-
-/** Signs a customer up in this browser through the API's cookie transport: the page is signed in on a remembered device. */
-async function signUpIn(page: Page, tag: string): Promise<Customer> {
-  const who = newCustomer(tag);
-  const start = await page.request.post('/v1/signup', { data: { email: who.email, phone: who.phone, password: who.password, locale: 'en' } });
-  expect(start.status(), await start.text()).toBe(202);
-  const { flowId } = (await start.json()) as { flowId: string };
-  const emailCode = await codeSentTo(world, who.email, 'email');
-  const smsCode = await codeSentTo(world, who.phoneE164, 'sms');
-  const done = await page.request.post(`/v1/signup/${flowId}/verify`, { data: { emailCode, smsCode, deviceLabel: 'Chrome on Android', transport: 'cookie' } });
-  expect(done.status(), await done.text()).toBe(201);
-  return who;
-}
 
 /** The next 6-digit code to `to` that was not among `seen` (earlier codes stay in the outbox). */
 async function newCodeTo(to: string, channel: 'email' | 'sms', seen: readonly string[]): Promise<string> {
@@ -90,7 +77,7 @@ describe('wallet security screens', () => {
     const { context, page } = await world.phone('en-US');
     const errors = consoleErrors(page);
     const authr = await addVirtualAuthenticator(context, page);
-    const who = await signUpIn(page, 'pk');
+    const who = await signUpIn(world, page, 'pk');
 
     await page.goto('/app/security');
     await page.getByRole('heading', { name: 'Security', level: 1 }).waitFor();
@@ -139,7 +126,7 @@ describe('wallet security screens', () => {
   it('sets up the authenticator app from the key beside the QR code; a new device must then pass it', async () => {
     const { page } = await world.phone('en-US');
     const errors = consoleErrors(page);
-    const who = await signUpIn(page, 'totp');
+    const who = await signUpIn(world, page, 'totp');
     await page.goto('/app/security');
     await page.getByRole('link', { name: 'Set up an authenticator app' }).click();
     await page.getByRole('heading', { name: 'Authenticator app', level: 1 }).waitFor();
@@ -193,7 +180,7 @@ describe('wallet security screens', () => {
   it('shows recovery codes once, as a file too, and one of them lets a new device in', async () => {
     const { page } = await world.phone('en-US');
     const errors = consoleErrors(page);
-    const who = await signUpIn(page, 'rc');
+    const who = await signUpIn(world, page, 'rc');
     await page.goto('/app/security/recovery-codes');
     await page.getByRole('heading', { name: 'Recovery codes', level: 1 }).waitFor();
     await page.getByRole('button', { name: 'Make recovery codes' }).click();
@@ -269,7 +256,7 @@ describe('wallet security screens', () => {
   it('signs another session out, forgets its device, and signs out everywhere: the other phone is out each time', async () => {
     const { page } = await world.phone('en-US');
     const errors = consoleErrors(page);
-    const who = await signUpIn(page, 'sess');
+    const who = await signUpIn(world, page, 'sess');
     const other = await secondPhone(who);
     expect(await walletStatus(other.page)).toBe(200);
 
@@ -306,7 +293,7 @@ describe('wallet security screens', () => {
   it('acts on an event the customer does not recognise: a new password from the app, a freeze from the e-mail link', async () => {
     const { page } = await world.phone('en-US');
     const errors = consoleErrors(page);
-    const who = await signUpIn(page, 'notme');
+    const who = await signUpIn(world, page, 'notme');
     const intruder = await secondPhone(who);
 
     await page.goto('/app/security');
@@ -342,7 +329,7 @@ describe('wallet security screens', () => {
     const first = await world.phone('en-US');
     const errors = consoleErrors(first.page);
     const authr = await addVirtualAuthenticator(first.context, first.page);
-    const who = await signUpIn(first.page, 'sync');
+    const who = await signUpIn(world, first.page, 'sync');
     await enrolPasskey(first.page);
 
     // The customer's other phone: the passkey synced to it, no device cookie.
@@ -382,7 +369,7 @@ describe('wallet security screens', () => {
     const { context, page } = await world.phone('en-US');
     const errors = consoleErrors(page);
     await addVirtualAuthenticator(context, page);
-    await signUpIn(page, 'unlock');
+    await signUpIn(world, page, 'unlock');
     await enrolPasskey(page);
     await page.goto('/app/pay');
     const unlock = page.getByRole('button', { name: 'Unlock with a passkey' });
