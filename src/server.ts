@@ -202,8 +202,8 @@ export async function startKonpay(config: Config, opts: StartOptions = {}): Prom
   const factorKeys = { encryptionKey: secretBytes(config.secrets.encryptionKey), signingKey };
   const hasher = opts.hasher ?? argon2Hasher(secretBytes(config.secrets.passwordPepper), config.identity.argon2);
   // The risk engine (RISK-1): one instance, its policy from configuration; holds become cases.
-  const riskLog = createPool({ connectionString: databaseUrl, max: 2, applicationName: 'konpay-risk-log' });
-  const risk = new RiskEngine({ logPool: riskLog, policy: config.risk.policy, paymentAllowSample: config.risk.paymentAllowSample, random: Math.random, openCase, logger });
+  const riskPool = createPool({ connectionString: databaseUrl, max: 4, applicationName: 'konpay-risk' });
+  const risk = new RiskEngine({ ownPool: riskPool, policy: config.risk.policy, paymentAllowSample: config.risk.paymentAllowSample, random: Math.random, openCase, logger });
   const identity: IdentityDeps = {
     pool, clock, logger, notifier, hasher, risk,
     dummyHash: await makeDummyHash(hasher),
@@ -369,7 +369,7 @@ export async function startKonpay(config: Config, opts: StartOptions = {}): Prom
         await worker.stop();
         smtp?.close();
         await throttle.store.close();
-        await riskLog.end();
+        await riskPool.end();
         await pool.end();
         await embedded?.stop();
       })();

@@ -148,7 +148,7 @@ export async function verifySignup(
     if (!done.email || !done.sms) return { kind: 'pending', remaining: { email: !done.email, sms: !done.sms } };
 
     // RISK-1: throw-away accounts from one device or address (coupon farming) are not made.
-    const risk = await d.risk.assessSignup(q, { ip: client.ip, now });
+    const risk = await d.risk.assessSignup({ ip: client.ip, now });
     if (risk.outcome !== 'allow' && risk.outcome !== 'step_up') {
       await failFlow(q, flowId, now);
       return { kind: 'risk_declined' };

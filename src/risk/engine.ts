@@ -13,6 +13,7 @@
  */
 import type pg from 'pg';
 import type { Queryable } from '../db/pool.js';
+import { withStatements } from '../db/tx.js';
 import type { Logger } from '../shared/logger.js';
 import { newUuid } from '../shared/ids.js';
 import type { OpenCase } from './cases.js';
@@ -25,18 +26,26 @@ import type { RiskAction, RiskSignals } from './signals.js';
 
 export interface RiskEngineDeps {
   /**
-   * Login, sign-up, card and top-up decisions are logged on their own connection, not in
-   * the caller's transaction: a decision is a fact even when the request it judged rolls
-   * back (a step-up frees the top-up's Idempotency-Key by rolling back; so does a network
-   * failure). Payments are logged in their batch's transaction (volume).
+   * A pool of the engine's own, for two things done outside the caller's transaction:
    *
-   * A pool of its own, not the server's: the caller holds one of the server's connections
-   * in its transaction while the log insert waits for another, so with every connection
-   * held by such transactions each would wait for the others (found by the chaos run,
-   * 8 connections and 8 clients adding cards at once). Log inserts only ever wait for
-   * other log inserts.
+   * - Logging login, sign-up, card and top-up decisions: a decision is a fact even when
+   *   the request it judged rolls back (a step-up frees the top-up's Idempotency-Key by
+   *   rolling back; so does a network failure). Payments are logged in their batch's
+   *   transaction (volume).
+   * - Reading what a client address has been doing across accounts. No lock orders those
+   *   counts (two sign-ups from one address never waited for each other), so reading them
+   *   in the caller's transaction promised nothing more; under SERIALIZABLE it made every
+   *   concurrent top-up a read/write conflict with every other (the reads span sessions,
+   *   cards and top-ups of all accounts), and 10 retries were not always enough (found by
+   *   the top-up property test). The account's own signals are still read in the caller's
+   *   transaction, after its row lock, so racing top-ups of one account see each other.
+   *
+   * Not the server's pool: the caller holds one of the server's connections in its
+   * transaction while this waits for another, so with every connection held by such
+   * transactions each would wait for the others (found by the chaos run, 8 connections
+   * and 8 clients adding cards at once). Work on this pool only waits for itself.
    */
-  readonly logPool: pg.Pool;
+  readonly ownPool: pg.Pool;
   readonly policy: RiskPolicy;
   /** Share of allowed payments written to the decision log (0…1). */
   readonly paymentAllowSample: number;
@@ -109,18 +118,18 @@ export class RiskEngine {
   async assessAccount(q: Queryable, ask: AccountAsk): Promise<RiskVerdict> {
     const p = this.d.policy;
     const [account] = await readAccounts(q, p, [{ userId: ask.userId, deviceId: ask.deviceId, storeId: null }], ask.now);
-    const address = await readAddress(q, p, { ip: ask.ip, userId: ask.userId, fingerprint: ask.fingerprint }, ask.now);
+    const address = await withStatements(this.d.ownPool, (own) => readAddress(own, p, { ip: ask.ip, userId: ask.userId, fingerprint: ask.fingerprint }, ask.now));
     const signals = toSignals({ action: ask.action, amount: ask.amount, account, address, now: ask.now });
     const v = this.verdict(decide(signals, p), ask.secondFactorAt, ask.now);
-    await insertDecisions(this.d.logPool, [this.row(v, ask.userId, ask.subjectId, ask.now)]);
+    await insertDecisions(this.d.ownPool, [this.row(v, ask.userId, ask.subjectId, ask.now)]);
     return v;
   }
 
   /** A sign-up, before the account is made (coupon farming from one device or address). */
-  async assessSignup(q: Queryable, ask: { ip: string | null; now: Date }): Promise<RiskVerdict> {
-    const address = await readAddress(q, this.d.policy, { ip: ask.ip, userId: null, fingerprint: null }, ask.now);
+  async assessSignup(ask: { ip: string | null; now: Date }): Promise<RiskVerdict> {
+    const address = await withStatements(this.d.ownPool, (own) => readAddress(own, this.d.policy, { ip: ask.ip, userId: null, fingerprint: null }, ask.now));
     const v = this.verdict(decide(toSignals({ action: 'signup', amount: 0, address, now: ask.now }), this.d.policy), null, ask.now);
-    await insertDecisions(this.d.logPool, [this.row(v, null, null, ask.now)]);
+    await insertDecisions(this.d.ownPool, [this.row(v, null, null, ask.now)]);
     return v;
   }
 

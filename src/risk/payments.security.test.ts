@@ -37,7 +37,7 @@ class CountingEngine extends RiskEngine {
 
 describe('risk in the payment batch', () => {
   it('declines only the risky payment of a mixed batch, with one signals query for the batch', async () => {
-    const risk = new CountingEngine({ logPool: t.konpay.pool, policy: DEFAULT_RISK_POLICY, paymentAllowSample: 1, random: Math.random, openCase, logger: t.konpay.logger });
+    const risk = new CountingEngine({ ownPool: t.konpay.pool, policy: DEFAULT_RISK_POLICY, paymentAllowSample: 1, random: Math.random, openCase, logger: t.konpay.logger });
     const deps: PaymentsDeps = {
       pool: t.konpay.pool, clock, logger: t.konpay.logger, limits: t.config.limits, signingKey: secretBytes(t.config.secrets.signingKey),
       publicUrl: t.config.http.publicUrl, rules: t.config.payments, risk: enginePaymentRisk(risk, t.konpay.notifier), merchantEvents: undefined,
