@@ -24,8 +24,8 @@ export interface WebWorld {
   t: TestKonpay;
   browser: Browser;
   base: string;
-  /** A new phone: 390×844, touch, the given language; closed by `stop`. */
-  phone(locale?: 'ja-JP' | 'en-US'): Promise<{ context: BrowserContext; page: Page }>;
+  /** A new phone: 390×844, touch, the given language; closed by `stop`. `extra` adds context options. */
+  phone(locale?: 'ja-JP' | 'en-US', extra?: BrowserContextOptions): Promise<{ context: BrowserContext; page: Page }>;
   /** A register's or an operator's screen: 1280×800, mouse and keyboard. */
   desk(): Promise<{ context: BrowserContext; page: Page }>;
   stop(): Promise<void>;
@@ -54,7 +54,7 @@ export async function startWebWorld(opts: { hostname?: 'localhost' | '127.0.0.1'
   };
   return {
     t, browser, base,
-    phone: (locale = 'en-US') => open({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale }),
+    phone: (locale = 'en-US', extra = {}) => open({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale, ...extra }),
     desk: () => open({ viewport: { width: 1280, height: 800 }, locale: 'ja-JP' }),
     async stop() {
       for (const c of contexts) await c.close();

@@ -2,7 +2,9 @@
  * The POS page in a real browser against the real server: a cashier signs the terminal
  * in, takes a payment by scanner, sees a decline explained, retries a payment whose
  * answer was lost (one charge), cancels it, refunds part of another and tops up cash.
- * Every screen passes axe and is saved at 1280×800 (docs/screenshots/pos-*.png).
+ * Every screen passes axe and is saved at 1280×800 (docs/screenshots/pos-*.png). When
+ * operations switch payments or cash top-ups off (OPS-1) the cashier is told it is paused
+ * by Konpay, not the customer's fault, and the same code works once switched on.
  *
  * The camera cannot be tested headless (no camera, no BarcodeDetector on Linux): the test
  * checks that asking for it loads the ZXing fallback under the page's CSP and explains
@@ -15,7 +17,8 @@ import type { Payer } from '../harness/codes.js';
 import { codeOf, payerWith, type PosPayment } from '../harness/payments.js';
 import { resumeStore, suspendStore } from '../../src/merchants/service.js';
 import { merchantDeps, newTerminal, type TestTerminal } from '../harness/pos.js';
-import { consoleErrors, look, startWebWorld, type WebWorld } from './harness.js';
+import { setSwitch } from '../harness/switches.js';
+import { consoleErrors, expectAccessible, look, startWebWorld, type WebWorld } from './harness.js';
 
 let world: WebWorld;
 let term: TestTerminal;
@@ -43,6 +46,16 @@ async function sell(page: Page, amount: number, code: string): Promise<void> {
   await page.getByRole('button', { name: 'Next: the customer\'s code' }).click();
   await page.getByLabel('Customer\'s payment code').fill(code);
   await page.getByRole('button', { name: /^Charge / }).click();
+}
+
+/** The terminal signed in, in English, at its first sale. */
+async function signIn(page: Page, till: TestTerminal): Promise<void> {
+  await page.goto('/pos/');
+  await page.getByRole('button', { name: 'English' }).click();
+  await page.getByLabel('Key id').fill(till.keyId);
+  await page.getByLabel('Secret').fill(till.secret);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'New sale' }).waitFor();
 }
 
 describe('POS page', () => {
@@ -194,4 +207,39 @@ describe('POS page', () => {
     await expect.poll(() => page.getByRole('alert').textContent()).toContain('20 digits starting with 99');
     expect(errors).toEqual([]);
   }, 60_000);
+
+  it('explains a paused payment and a paused cash top-up to the cashier; the code works once on again', async () => {
+    // A customer and a store of its own: the switch is set for this store only.
+    const till = await newTerminal(world.t);
+    const payer = await payerWith(world.t, till, 5000);
+    const { page } = await world.desk();
+    await signIn(page, till);
+
+    await setSwitch(world.t, 'payments', true, till.storeId);
+    const code = await codeOf(world.t, payer);
+    await sell(page, 800, code);
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('Konpay payments are paused by Konpay operations');
+    expect(await page.getByRole('alert').textContent()).toContain('not the customer\'s fault');
+    expect(await page.getByRole('heading', { name: 'No answer from Konpay' }).count()).toBe(0);
+    await expectAccessible(page, 'pos-paused');
+
+    await setSwitch(world.t, 'payments', false, till.storeId);
+    await page.getByLabel('Customer\'s payment code').fill(code);
+    await page.getByRole('button', { name: /^Charge / }).click();
+    await page.getByRole('heading', { name: /Approved/ }).waitFor();
+    expect(await balanceOfUser(world.t, payer.uid)).toBe(4200);
+
+    await page.getByRole('button', { name: 'Next sale' }).click();
+    await setSwitch(world.t, 'cash_topups', true);
+    try {
+      await page.getByRole('button', { name: 'Cash top-up' }).click();
+      await page.getByLabel('Cash received (yen)').fill('1000');
+      await page.getByLabel('Customer\'s payment code').fill(await codeOf(world.t, payer));
+      await page.getByRole('button', { name: 'Top up ￥1,000' }).click();
+      await expect.poll(() => page.getByRole('alert').textContent()).toContain('Cash top-ups are paused by Konpay operations');
+    } finally {
+      await setSwitch(world.t, 'cash_topups', false);
+    }
+    expect(await balanceOfUser(world.t, payer.uid)).toBe(4200);
+  }, 90_000);
 });

@@ -3,15 +3,12 @@
  * meets has its message; any other is named for the platform team.
  */
 import { ApiError, NetworkError } from './api.js';
+import { InputError as SharedInputError } from '../../shared/problems.js';
 import { en, type MessageKey } from './i18n/en.js';
 import type { Translate } from './i18n/i18n.js';
 
-/** A mistake caught before asking the API (an empty field). */
-export class InputError extends Error {
-  constructor(readonly key: MessageKey) {
-    super(key);
-  }
-}
+/** A mistake caught before asking the API, with its message. */
+export class InputError extends SharedInputError<MessageKey> {}
 
 const has = (key: string): key is MessageKey => Object.hasOwn(en, key);
 

@@ -5,42 +5,10 @@
  */
 import type { ComponentChildren } from 'preact';
 import { useEffect, useId, useRef } from 'preact/hooks';
-import { Alert, Form, Submit } from '../../shared/ui.js';
+import { Alert, Facts, Field, Form, Submit } from '../../shared/ui.js';
 import { useLocale } from './i18n/i18n.js';
 
-export { Form, Submit };
-
-interface FieldProps {
-  label: string;
-  hint?: string | undefined;
-  value: string;
-  onValue(v: string): void;
-  name: string;
-  type?: 'text' | 'password' | 'email';
-  autoComplete?: string;
-  inputMode?: 'numeric' | 'text' | 'email';
-  focus?: boolean;
-}
-
-export function Field({ label, hint, value, onValue, type = 'text', focus, autoComplete = 'off', ...rest }: FieldProps) {
-  const id = useId();
-  const ref = useRef<HTMLInputElement>(null);
-  useEffect(() => {
-    if (focus) ref.current?.focus();
-  }, []);
-  const attrs = {
-    id, ref, ...rest, value, autoComplete, spellcheck: false,
-    'aria-describedby': hint ? `${id}-hint` : undefined,
-    onInput: (e: { currentTarget: HTMLInputElement }) => onValue(e.currentTarget.value),
-  };
-  return (
-    <div class="field">
-      <label for={id}>{label}</label>
-      {type === 'password' ? <input type="password" {...attrs} /> : type === 'email' ? <input type="email" {...attrs} /> : <input type="text" {...attrs} />}
-      {hint && <p id={`${id}-hint`} class="hint">{hint}</p>}
-    </div>
-  );
-}
+export { Facts, Field, Form, Submit };
 
 export function ErrorAlert({ message }: { message: string | undefined }) {
   const { t } = useLocale();
@@ -50,19 +18,6 @@ export function ErrorAlert({ message }: { message: string | undefined }) {
 /** A polite announcement of what was done; present from the start so screen readers catch it. */
 export function Done({ message, testId }: { message: string | undefined; testId?: string }) {
   return <p role="status" class={message ? 'done' : 'done empty'} data-testid={testId}>{message}</p>;
-}
-
-export function Facts({ rows }: { rows: [string, ComponentChildren, string?][] }) {
-  return (
-    <dl class="facts">
-      {rows.map(([label, value, testId]) => (
-        <div key={label}>
-          <dt>{label}</dt>
-          <dd data-testid={testId}>{value}</dd>
-        </div>
-      ))}
-    </dl>
-  );
 }
 
 /** A table with a caption and header cells; an empty one says so instead of showing bare headers. */

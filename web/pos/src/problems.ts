@@ -4,17 +4,14 @@
  * (`why`, `reason`, `remaining`, the clock's skew); any other code is named for support.
  * Nothing here repeats the customer's code: a refusal never echoes it.
  */
+import { InputError as SharedInputError } from '../../shared/problems.js';
 import { en, type MessageKey } from './i18n/en.js';
 import type { Translate } from './i18n/i18n.js';
 import { formatYen } from './money.js';
 import { NoAnswer, Refusal } from './till.js';
 
-/** A mistake caught before asking the API (an empty field, a code of the wrong length). */
-export class InputError extends Error {
-  constructor(readonly key: MessageKey) {
-    super(key);
-  }
-}
+/** A mistake caught before asking the API, with its message. */
+export class InputError extends SharedInputError<MessageKey> {}
 
 /** Whether a message exists for this key: the English table is the list of keys. */
 const has = (key: string): key is MessageKey => Object.hasOwn(en, key);
