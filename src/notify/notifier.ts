@@ -73,9 +73,12 @@ export class Notifier {
     return this.outbox.enqueue(q, topic, payload, opts);
   }
 
-  /** Several messages of one channel, with caller-chosen ids, in one statement. */
-  notifyMany(q: Queryable, channel: Channel, messages: readonly { message: Message; id: string }[]): Promise<void> {
-    return this.outbox.enqueueMany(q, topicFor(channel), messages.map((m) => ({ payload: m.message, id: m.id })));
+  /**
+   * Several messages of one channel, with caller-chosen ids, in one statement. `bulk`: a
+   * notice to every account, sent after every other message (codes first).
+   */
+  notifyMany(q: Queryable, channel: Channel, messages: readonly { message: Message; id: string }[], opts: { bulk?: boolean } = {}): Promise<void> {
+    return this.outbox.enqueueMany(q, topicFor(channel), messages.map((m) => ({ payload: m.message, id: m.id })), opts);
   }
 
   /** The same for several messages of one topic, in one statement. */

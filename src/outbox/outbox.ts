@@ -69,11 +69,14 @@ export class Outbox {
     return toPublicId('msg', id);
   }
 
-  /** The same for several messages of one topic, in one statement (a batch of payments); ids as `enqueue`'s. */
-  async enqueueMany<P>(q: Queryable, topic: string, messages: readonly { payload: P; id?: string }[]): Promise<void> {
+  /**
+   * The same for several messages of one topic, in one statement (a batch of payments);
+   * ids as `enqueue`'s. `bulk`: sent after every other due message (a notice to every account).
+   */
+  async enqueueMany<P>(q: Queryable, topic: string, messages: readonly { payload: P; id?: string }[], opts: { bulk?: boolean } = {}): Promise<void> {
     const { maxAttempts } = this.#retryOf(topic);
     const rows = messages.map((m) => ({ id: m.id ?? newUuid(), payload: m.payload }));
-    if (rows.length) await insertOutboxMany(q, { topic, maxAttempts, at: this.#clock.now(), messages: rows });
+    if (rows.length) await insertOutboxMany(q, { topic, maxAttempts, at: this.#clock.now(), bulk: opts.bulk ?? false, messages: rows });
   }
 
   #retryOf(topic: string): RetryPolicy {

@@ -22,30 +22,34 @@ export async function insertOutbox(
   });
 }
 
-/** Inserts several messages of one topic in one statement; ids as `insertOutbox`'s. */
+/**
+ * Inserts several messages of one topic in one statement; ids as `insertOutbox`'s. `bulk`
+ * messages (a notice to every account) are delivered after every other due message.
+ */
 export async function insertOutboxMany(
   q: Queryable,
-  rows: { topic: string; maxAttempts: number; at: Date; messages: readonly { id: string; payload: unknown }[] },
+  rows: { topic: string; maxAttempts: number; at: Date; bulk: boolean; messages: readonly { id: string; payload: unknown }[] },
 ): Promise<void> {
   await q.query({
     name: 'outbox.insert-many',
-    text: `INSERT INTO outbox (id, topic, payload, max_attempts, next_attempt_at, created_at)
-           SELECT m.id, $3, m.payload, $4, $5, $5 FROM unnest($1::uuid[], $2::jsonb[]) AS m(id, payload)
+    text: `INSERT INTO outbox (id, topic, payload, max_attempts, next_attempt_at, created_at, bulk)
+           SELECT m.id, $3, m.payload, $4, $5, $5, $6 FROM unnest($1::uuid[], $2::jsonb[]) AS m(id, payload)
            ON CONFLICT (id) DO NOTHING`,
-    values: [rows.messages.map((m) => m.id), rows.messages.map((m) => JSON.stringify(m.payload)), rows.topic, rows.maxAttempts, rows.at],
+    values: [rows.messages.map((m) => m.id), rows.messages.map((m) => JSON.stringify(m.payload)), rows.topic, rows.maxAttempts, rows.at, rows.bulk],
   });
 }
 
 /**
  * Claims up to `limit` due rows: SKIP LOCKED keeps concurrent workers off each other's
  * rows, and pushing next_attempt_at forward by the lease hides a claimed row until the
- * lease ends, so a crashed worker's rows come back by themselves.
+ * lease ends, so a crashed worker's rows come back by themselves. Bulk rows only fill what
+ * the others leave of a round: a code sent now never waits behind a mass notice.
  */
 export async function claimDue(q: Queryable, now: Date, leaseMs: number, limit: number): Promise<OutboxRow[]> {
   const res = await q.query<OutboxRow>(
     `UPDATE outbox SET attempts = attempts + 1, next_attempt_at = $1::timestamptz + make_interval(secs => $2::float8 / 1000)
       WHERE id IN (SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= $1
-                    ORDER BY next_attempt_at LIMIT $3 FOR UPDATE SKIP LOCKED)
+                    ORDER BY bulk, next_attempt_at LIMIT $3 FOR UPDATE SKIP LOCKED)
       RETURNING id, topic, payload, attempts, max_attempts`,
     [now, leaseMs, limit],
   );

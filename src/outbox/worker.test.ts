@@ -323,3 +323,25 @@ describe('a topic that delivers a round at once (deliverMany)', () => {
     expect((await row(ids[2]!)).status).toBe('sent');
   });
 });
+
+describe('bulk messages', () => {
+  it('a code queued after a mass notice is delivered in the first round; the notices fill the rounds after', async () => {
+    // 25 notices to every account, queued earlier (and so due first), then one code.
+    const bulk = await withTransaction(db.pool, async (c) => {
+      const messages = Array.from({ length: 25 }, (_, i) => ({ payload: { notice: i } }));
+      await outbox.enqueueMany(c, 'test.msg', messages, { bulk: true });
+      return (await c.query<{ id: string }>(`SELECT id FROM outbox WHERE bulk`)).rows.map((r) => r.id);
+    });
+    expect(bulk).toHaveLength(25);
+    clock.advance(1_000);
+    const code = await enqueue({ code: '654321' });
+    const worker = newWorker(); // 10 rows a round
+    expect(await worker.runOnce()).toBe(10);
+    expect(calls.map((c) => c.id)).toContain(code);
+    expect((await row(code)).status).toBe('sent');
+    // The notices are not dropped: every one goes in the rounds that follow.
+    while ((await worker.runOnce()) > 0);
+    expect(calls).toHaveLength(26);
+    expect(new Set(calls.map((c) => c.id))).toEqual(new Set([...bulk, code]));
+  });
+});

@@ -59,6 +59,8 @@ describe('a forced reset that crashes mid-run', () => {
     await expect(runBatch({ ...deps, notifier: crashing }, started.run.id, 50)).rejects.toThrow('process killed');
     expect(await count(`SELECT count(*) AS n FROM users WHERE must_reset_password`)).toBe(100);
     expect(await count(`SELECT count(*) AS n FROM outbox WHERE topic = 'notify.email' AND payload->>'subject' LIKE '%new password%'`)).toBeGreaterThan(0);
+    // Sent after every other message: the codes of customers signing in again go first.
+    expect(await count(`SELECT count(*) AS n FROM outbox WHERE topic = 'notify.email' AND payload->>'subject' LIKE '%new password%' AND NOT bulk`)).toBe(0);
 
     // A second process resuming the same run at the same moment queues on the run row.
     const [a, b] = await Promise.all([

@@ -127,7 +127,7 @@ export async function runBatch(d: ForcedResetDeps, publicId: string, batchSize: 
       await d.notifier.notifyMany(q, 'email', accounts.map((a) => {
         const mail = forcedResetEmail(a.locale, d.publicUrl);
         return { id: derivedId(id, a.id, 'notice'), message: { channel: 'email' as const, to: a.email, subject: mail.subject, text: mail.text } };
-      }));
+      }), { bulk: true }); // millions of them must not hold back the codes of customers signing in again
     }
     // RETURNING order is unspecified: the cursor is the largest id of the batch.
     const cursor = userIds.reduce<string | null>((max, u) => (max === null || u > max ? u : max), null);
