@@ -254,7 +254,7 @@ export interface Config {
   /** Two-operator approvals (OPS-2): the unfreeze threshold and how long a request waits. */
   readonly approvals: { readonly unfreezeMinBalanceYen: number; readonly ttlMs: number };
   /** Merchant webhooks (PAY-3): delivery timeout; production sends only to https:// endpoints. */
-  readonly webhooks: { readonly timeoutMs: number; readonly httpsOnly: boolean };
+  readonly webhooks: { readonly timeoutMs: number; readonly httpsOnly: boolean; readonly publicOnly: boolean };
   /** OpenID Connect providers for external ID sign-in (ID-12); empty: the feature is off. */
   readonly oidcProviders: readonly OidcProviderConfig[];
   /** Cases and claims (RISK-2, OPS-3): compensations above this many yen need a second operator. */
@@ -419,7 +419,7 @@ export async function loadConfig(source: Record<string, string | undefined>): Pr
     operatorApi: secrets.operatorApiToken ? { tokenSource: e.OPERATOR_API_TOKEN ? 'environment' : 'secrets-file' } : undefined,
     operatorSessions: { idleMs: e.OPERATOR_SESSION_IDLE_MINUTES * 60_000, absoluteMs: e.OPERATOR_SESSION_HOURS * 3_600_000 },
     approvals: { unfreezeMinBalanceYen: e.APPROVAL_UNFREEZE_MIN_BALANCE_YEN, ttlMs: e.APPROVAL_TTL_HOURS * 3_600_000 },
-    webhooks: { timeoutMs: e.WEBHOOK_TIMEOUT_MS, httpsOnly: production },
+    webhooks: { timeoutMs: e.WEBHOOK_TIMEOUT_MS, httpsOnly: production, publicOnly: production },
     oidcProviders,
     cases: { compensationApprovalYen: e.APPROVAL_COMPENSATION_YEN },
     redisUrl: e.REDIS_URL,

@@ -107,6 +107,7 @@ import { OperatorSignInThrottle } from './operators/throttle.js';
 import { operatorErrors } from './ops/http/errors.js';
 import { operatorRoutes } from './ops/http/routes.js';
 import { webhookTopicHandler } from './webhooks/delivery.js';
+import { webhookTransport } from './webhooks/transport.js';
 import { merchantEvents } from './webhooks/emit.js';
 import { webhookErrors } from './webhooks/errors.js';
 import { webhookOpsRoutes } from './webhooks/routes.js';
@@ -189,11 +190,12 @@ export async function startKonpay(config: Config, opts: StartOptions = {}): Prom
   const encryptionKey = secretBytes(config.secrets.encryptionKey);
   const signingKey = secretBytes(config.secrets.signingKey);
   const freezeLinks = new FreezeLinks(signingKey, config.http.publicUrl);
+  const webhooks = webhookTransport({ timeoutMs: config.webhooks.timeoutMs, publicOnly: config.webhooks.publicOnly });
   const outbox: Outbox = new Outbox([
     ...notifyHandlers({ senders, devOutbox: config.notify.devOutbox ? { pool, clock } : undefined, logger }),
     movementNoticeHandler({ pool, freezeLinks, notifier: () => notifier }),
     caseNoticeHandler({ pool, notifier: () => notifier, publicUrl: config.http.publicUrl }),
-    webhookTopicHandler({ pool, clock, logger, encryptionKey, timeoutMs: config.webhooks.timeoutMs }),
+    webhookTopicHandler({ pool, clock, logger, encryptionKey, transport: webhooks }),
   ], clock);
   const notifier = new Notifier(outbox);
   const worker = new OutboxWorker({ pool, outbox, clock, logger, ...config.outbox });
@@ -324,7 +326,7 @@ export async function startKonpay(config: Config, opts: StartOptions = {}): Prom
         }),
         approvalRoutes({ pool, clock }),
         auditRoutes({ pool }),
-        webhookOpsRoutes({ pool, clock, outbox, encryptionKey, httpsOnly: config.webhooks.httpsOnly }),
+        webhookOpsRoutes({ pool, clock, outbox, encryptionKey, httpsOnly: config.webhooks.httpsOnly, publicOnly: config.webhooks.publicOnly }),
         settlementOpsRoutes({ pool, clock }),
         switchOpsRoutes({ pool, clock, onChange: () => switches.refresh() }),
         caseOpsRoutes(casesDeps),
@@ -367,6 +369,7 @@ export async function startKonpay(config: Config, opts: StartOptions = {}): Prom
         await reconciler.stop();
         await sweeper.stop();
         await worker.stop();
+        await webhooks.close();
         smtp?.close();
         await throttle.store.close();
         await riskPool.end();

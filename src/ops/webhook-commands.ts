@@ -8,14 +8,16 @@ import { addEndpoint } from '../webhooks/endpoints.js';
 import { replayEvent } from '../webhooks/replay.js';
 import type { Command, OpsContext } from './command.js';
 
+const NO_SENDING = { post: () => Promise.reject(new Error('the ops CLI enqueues webhooks; the server sends them')) };
+
 function depsOf(ctx: OpsContext): WebhookDeps {
   const encryptionKey = secretBytes(ctx.config.secrets.encryptionKey);
   // The CLI only enqueues: the handler is registered so the outbox knows the topic's
   // retry policy; the running server's worker does the sending.
   const handler = webhookTopicHandler({
-    pool: ctx.pool, clock: ctx.clock, encryptionKey, timeoutMs: ctx.config.webhooks.timeoutMs, logger: pino({ level: 'silent' }),
+    pool: ctx.pool, clock: ctx.clock, encryptionKey, transport: NO_SENDING, logger: pino({ level: 'silent' }),
   });
-  return { pool: ctx.pool, clock: ctx.clock, outbox: new Outbox([handler], ctx.clock), encryptionKey, httpsOnly: ctx.config.webhooks.httpsOnly };
+  return { pool: ctx.pool, clock: ctx.clock, outbox: new Outbox([handler], ctx.clock), encryptionKey, httpsOnly: ctx.config.webhooks.httpsOnly, publicOnly: ctx.config.webhooks.publicOnly };
 }
 
 export const webhookCommands: readonly Command[] = [

@@ -14,7 +14,7 @@ import { endpointSecretAad, type WebhookSenderDeps } from './deps.js';
 import { eventBody } from './events.js';
 import { findDeliveryTarget, insertDelivery, type DeliveryOutcome, type DeliveryTarget } from './repo.js';
 import { SIGNATURE_HEADER, signKonpayWebhook } from './signature.js';
-import { postJson, type PostResult } from './transport.js';
+import type { PostResult } from './transport.js';
 
 export const WEBHOOK_TOPIC = 'merchant.webhook';
 
@@ -74,6 +74,6 @@ async function send(deps: WebhookSenderDeps, target: DeliveryTarget): Promise<{ 
   };
   // Real elapsed time, not the injected clock: this measures the receiver, not business time.
   const started = performance.now();
-  const result = await postJson(target.endpoint.url, body, headers, deps.timeoutMs);
+  const result = await deps.transport.post(target.endpoint.url, body, headers);
   return { result, durationMs: Math.round(performance.now() - started) };
 }

@@ -3,6 +3,7 @@ import type pg from 'pg';
 import type { Outbox } from '../outbox/outbox.js';
 import type { Clock } from '../shared/clock.js';
 import type { Logger } from '../shared/logger.js';
+import type { WebhookTransport } from './transport.js';
 
 export interface WebhookDeps {
   pool: pg.Pool;
@@ -13,6 +14,8 @@ export interface WebhookDeps {
   encryptionKey: Buffer;
   /** Production accepts only https:// endpoints. */
   httpsOnly: boolean;
+  /** Production refuses endpoints at a private address or localhost (checked again at each connection). */
+  publicOnly?: boolean;
 }
 
 export interface WebhookSenderDeps {
@@ -20,8 +23,8 @@ export interface WebhookSenderDeps {
   clock: Clock;
   logger: Logger;
   encryptionKey: Buffer;
-  /** An answer slower than this is no answer (WEBHOOK_TIMEOUT_MS, 10 s). */
-  timeoutMs: number;
+  /** POSTs to endpoints: WEBHOOK_TIMEOUT_MS, and public addresses only in production. */
+  transport: Pick<WebhookTransport, 'post'>;
 }
 
 /** The AAD an endpoint's sealed secret is bound to: a sealed value copied to another row does not open. */

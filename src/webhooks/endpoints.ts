@@ -4,6 +4,7 @@
  */
 import { seal, randomToken } from '../shared/crypto.js';
 import { fromPublicId, newUuid, toPublicId, type PrefixedId } from '../shared/ids.js';
+import { isPrivateHost } from './address.js';
 import { endpointSecretAad, type WebhookDeps } from './deps.js';
 import { disableEndpointRow, insertEndpoint, listEndpointRows, merchantExists, type EndpointRow, type EndpointStatus } from './repo.js';
 
@@ -25,9 +26,10 @@ const view = (r: EndpointRow): EndpointView => ({
 
 /**
  * Why a URL is refused, or undefined. Credentials in a URL would end up in logs and
- * screens; plain http is for development only.
+ * screens; plain http is for development only; in production an address of our own
+ * network is refused at once (and at every connection, address.ts).
  */
-export function urlProblem(raw: string, httpsOnly: boolean): string | undefined {
+export function urlProblem(raw: string, httpsOnly: boolean, publicOnly = false): string | undefined {
   let url: URL;
   try {
     url = new URL(raw);
@@ -37,16 +39,17 @@ export function urlProblem(raw: string, httpsOnly: boolean): string | undefined 
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && !httpsOnly)) return httpsOnly ? 'must be https://' : 'must be http:// or https://';
   if (url.username || url.password) return 'must not carry a user name or password';
   if (url.hash) return 'must not have a #fragment';
+  if (publicOnly && isPrivateHost(url.hostname)) return 'must not point to a private address or localhost';
   if (raw.length > 2048) return 'is longer than 2048 characters';
   return undefined;
 }
 
 export async function addEndpoint(
-  deps: Pick<WebhookDeps, 'pool' | 'clock' | 'encryptionKey' | 'httpsOnly'>, input: { merchantId: string; url: string },
+  deps: Pick<WebhookDeps, 'pool' | 'clock' | 'encryptionKey' | 'httpsOnly' | 'publicOnly'>, input: { merchantId: string; url: string },
 ): Promise<{ kind: 'created'; endpoint: EndpointView; secret: string } | NotFound | { kind: 'url_refused'; reason: string }> {
   const merchantId = fromPublicId('mer', input.merchantId);
   if (!merchantId) return NOT_FOUND;
-  const reason = urlProblem(input.url, deps.httpsOnly);
+  const reason = urlProblem(input.url, deps.httpsOnly, deps.publicOnly);
   if (reason) return { kind: 'url_refused', reason };
   const id = newUuid();
   const secret = randomToken('whsec', 32);

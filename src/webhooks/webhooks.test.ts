@@ -90,7 +90,7 @@ describe('delivery', () => {
     expect(new Set(signatures).size).toBe(3); // each attempt signed afresh
     expect(new Set(receiver.requests.map((r) => r.body)).size).toBe(1); // the same bytes every time
     const last = receiver.requests[2]!;
-    expect(verifyKonpaySignature(secret, last.headers['konpay-signature'] as string, last.body, clock.now()).kind).toBe('valid');
+    expect(verifyKonpaySignature(secret, last.headers['konpay-signature'] as string, last.body, clock.now())).toMatchObject({ kind: 'valid' });
     expect((await deliveries(merchantId)).map((d) => [d.eventId, d.attempt, d.outcome, d.httpStatus, d.error])).toEqual([
       [eventId, 3, 'delivered', 204, null],
       [eventId, 2, 'retrying', 500, 'HTTP 500'],
