@@ -7,6 +7,8 @@ import { identityErrors } from '../errors.js';
 import { clientOf, requireSession, setSessionCookies, type AuthDeps } from '../http-auth.js';
 import { commonProblem, retryAfter } from '../problems.js';
 import { accepted } from '../schemas.js';
+import { passkeyFactorOptions } from '../factors/webauthn-schemas.js';
+import { reauthPasskeyOptions } from './reauth-passkey.js';
 import { reauthenticate, sendReauthSms } from './reauth.js';
 import { reauthBody, reauthenticated } from './schemas.js';
 
@@ -20,7 +22,7 @@ export function reauthRoutes(d: IdentityDeps, auth: AuthDeps & { privilegedWindo
     app.post('/v1/me/reauthenticate', {
       schema: {
         tags: ['account'], summary: 'Confirm it is you, to change e-mail, phone, password or sign-in methods',
-        description: 'With the password or a second factor. Answers a NEW session (the old token stops working) that may make privileged changes for 5 minutes. Five wrong answers sign the session out.',
+        description: 'With the password or a second factor (an SMS, TOTP or recovery code, or with `method: passkey` the assertion answering POST /v1/me/reauthenticate/passkey/options). Answers a NEW session (the old token stops working) that may make privileged changes for 5 minutes; a second factor (not the password) also answers a risk step-up (`step_up_required`) for 10 minutes. Five wrong answers sign the session out.',
         security, body: reauthBody, response: { 200: reauthenticated, ...errors },
       },
     }, async (req, reply) => {
@@ -50,6 +52,19 @@ export function reauthRoutes(d: IdentityDeps, auth: AuthDeps & { privilegedWindo
       if (r.kind === 'locked') throw problem(identityErrors, 'reauthentication_locked');
       if (r.kind !== 'sent') throw commonProblem(r);
       return reply.code(202).send({ status: 'sent' as const });
+    });
+
+    app.post('/v1/me/reauthenticate/passkey/options', {
+      schema: {
+        tags: ['account'], summary: 'Options for confirming it is you with one of your passkeys',
+        description: 'Only this account\'s passkeys, user verification required. The challenge belongs to this session, lasts 5 minutes and answers one attempt; asking again replaces it. Answer with POST /v1/me/reauthenticate `{method: "passkey", response}`.',
+        security, response: { 200: passkeyFactorOptions, ...errors },
+      },
+    }, async (req) => {
+      const r = await reauthPasskeyOptions(d, req.auth!);
+      if (r.kind === 'locked') throw problem(identityErrors, 'reauthentication_locked');
+      if (r.kind !== 'options') throw commonProblem(r);
+      return { expiresAt: r.expiresAt.toISOString(), options: { ...r.options } };
     });
   };
 }

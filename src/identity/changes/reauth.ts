@@ -4,27 +4,32 @@
  * now, which opens privileged changes for the next few minutes.
  *
  * Each session has one `reauth` flow, under the session's own id. Its budget of wrong
- * answers (passwords, TOTP, recovery codes, and the SMS challenge's own five) lasts as
- * long as the session, so asking again never refills it; spending it signs the session
- * out. A stolen session therefore cannot be used to guess the password or a code.
+ * answers (passwords, TOTP, recovery codes, refused passkeys, and the SMS challenge's
+ * own five) lasts as long as the session, so asking again never refills it; spending it
+ * signs the session out. A stolen session therefore cannot be used to guess the password
+ * or a code.
  */
 import { withTransaction } from '../../db/tx.js';
 import type { Queryable } from '../../db/pool.js';
-import { attemptAccount, type IdentityDeps, type LoginAttempt } from '../deps.js';
+import { attemptAccount, type IdentityDeps, type LoginAttempt, type PasskeyAssertion } from '../deps.js';
 import { codeSms } from '../messages.js';
 import type { SendGate, SendLimited } from '../otp.js';
 import { completeFlow, failFlow, insertFlowIfAbsent, lockFlow, type FlowRow } from '../repo/flows.js';
 import { markSecondFactor, revokeSession } from '../repo/sessions.js';
 import type { Authenticated, ClientInfo, IssuedSession } from '../sessions.js';
-import { checkSecondFactor, countFailure, type FactorMethod, type FactorOutcome } from '../recovery/second-factor.js';
+import {
+  checkPasskeyFactor, checkSecondFactor, countFailure, type FactorMethod, type FactorOutcome, type PasskeyOutcome,
+} from '../recovery/second-factor.js';
 
 export type ReauthInput =
   | { password: string; proofOfWork?: string | undefined }
-  | { method: FactorMethod; code: string };
+  | { method: FactorMethod; code: string }
+  /** The answer to POST /v1/me/reauthenticate/passkey/options (reauth-passkey.ts). */
+  | { method: 'passkey'; response: PasskeyAssertion };
 
 export type ReauthResult =
   | { kind: 'reauthenticated'; session: IssuedSession; transport: 'cookie' | 'bearer' }
-  | Exclude<FactorOutcome, { kind: 'ok' | 'too_many_attempts' }>
+  | Exclude<FactorOutcome | PasskeyOutcome, { kind: 'ok' | 'too_many_attempts' }>
   | { kind: 'password_wrong'; remaining: number }
   /** The budget is spent and the session signed out. */
   | { kind: 'locked' }
@@ -33,7 +38,7 @@ export type ReauthResult =
   | { kind: 'account_frozen' };
 
 /** The session's re-authentication flow, made on first use with its SMS challenge. */
-async function reauthFlow(d: IdentityDeps, q: Queryable, auth: Authenticated, now: Date): Promise<FlowRow> {
+export async function reauthFlow(d: IdentityDeps, q: Queryable, auth: Authenticated, now: Date): Promise<FlowRow> {
   const { session, user } = auth;
   const made = await insertFlowIfAbsent(q, { id: session.id, kind: 'reauth', userId: user.id, data: { failures: 0 }, now, expiresAt: session.expires_at });
   if (made) await d.codes.create(q, { flowId: session.id, purpose: 'sms', channel: 'sms', destination: user.phone, now });
@@ -81,7 +86,11 @@ export async function reauthenticate(d: IdentityDeps, auth: Authenticated, input
       return r.kind === 'wrong' ? { kind: 'password_wrong', remaining: r.remaining } : lockOut(q, auth, now);
     }
     if ('method' in input) {
-      const r = await checkSecondFactor(d, q, flow, user.id, input.method, input.code, now);
+      // A passkey's challenge lives on this session's flow (passkey-step.ts): one made for
+      // another session, or already used, or expired, is a wrong answer of this budget.
+      const r = input.method === 'passkey'
+        ? await checkPasskeyFactor(d, q, flow, user.id, input.response, now)
+        : await checkSecondFactor(d, q, flow, user.id, input.method, input.code, now);
       if (r.kind === 'too_many_attempts') return lockOut(q, auth, now);
       if (r.kind !== 'ok') return r;
     }

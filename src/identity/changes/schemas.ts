@@ -1,5 +1,6 @@
 /** Contracts of re-authentication and privileged changes; each drives validation, types and OpenAPI. */
 import { z } from 'zod';
+import { assertionResponse, exampleAssertion } from '../factors/webauthn-schemas.js';
 
 const code = z.string().min(1).max(64).describe('The 6-digit code (or a TOTP / recovery code)').meta({ example: '104857' });
 const FLOW = 'flw_019ab5c4e2d07c3a9e51f0b2d4c6a8e1';
@@ -14,8 +15,12 @@ export const reauthBody = z.union([
     method: z.enum(['sms', 'totp', 'recovery_code']).describe('For sms, POST /v1/me/reauthenticate/sms first'),
     code,
   }).strict(),
+  z.object({
+    method: z.literal('passkey'),
+    response: assertionResponse.describe('The answer to the options of POST /v1/me/reauthenticate/passkey/options'),
+  }).strict(),
 ]).describe('The password, or a second factor. Five wrong answers in one session sign it out.')
-  .meta({ examples: [{ password: 'tsuki no usagi mochi 2026' }, { method: 'sms', code: '104857' }] });
+  .meta({ examples: [{ password: 'tsuki no usagi mochi 2026' }, { method: 'sms', code: '104857' }, { method: 'passkey', response: exampleAssertion }] });
 
 export const reauthenticated = z.object({
   status: z.literal('reauthenticated'),

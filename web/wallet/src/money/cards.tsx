@@ -2,12 +2,16 @@
  * Cards (WAL-3): the customer's cards, removing one (after asking), and adding one: the
  * details go on the card network's own page, then the issuer's 3-D Secure challenge, then
  * back here with the outcome explained. Frozen accounts and cooling-off are said up front.
+ * When the risk engine asks to confirm it is you before a card is added (`step_up_required`),
+ * the panel shows here and, once confirmed, the same card (its token, kept in memory only)
+ * is sent again.
  */
 import { useEffect, useState } from 'preact/hooks';
 import type { Card, CardForm, Wallet } from '../../../shared/contract.js';
 import { api } from '../api.js';
 import { useLocale } from '../i18n/i18n.js';
 import { sessionEnded } from '../session.js';
+import { useReauth } from '../security/reauth.js';
 import { ErrorAlert } from '../ui/form.js';
 import { Layout } from '../ui/layout.js';
 import { BackHome, Link } from '../ui/nav.js';
@@ -34,6 +38,7 @@ export function CardsScreen({ onSignedOut }: { onSignedOut(): void }) {
   const [phase, setPhase] = useState<Phase>('idle');
   const [outcome, setOutcome] = useState<Outcome>();
   const [confirming, setConfirming] = useState<string>();
+  const reauth = useReauth(act, onSignedOut);
 
   /** A request whose refusal may mean the session ended: then back to signing in. */
   const guarded = (fn: () => Promise<void>) => async () => {
@@ -60,13 +65,13 @@ export function CardsScreen({ onSignedOut }: { onSignedOut(): void }) {
       let leaving = false;
       if (p.token) {
         setPhase('sending');
-        await act.run(guarded(async () => {
+        await act.run(guarded(() => reauth.guard(async () => {
           const card = await submitToken(p.token!, (url) => {
             leaving = true;
             location.assign(url);
           });
           if (card) settled(card);
-        }));
+        })));
       } else {
         const id = cardIdOr(p.card) ?? pendingCard.get();
         if (id) {
@@ -93,6 +98,7 @@ export function CardsScreen({ onSignedOut }: { onSignedOut(): void }) {
     <Layout title={t('cards.title')}>
       {phase !== 'idle' && <p role="status" class="progress">{t(phase === 'sending' ? 'cards.add.sending' : 'cards.add.checking')}</p>}
       <OutcomeBox outcome={outcome} />
+      {reauth.panel}
       <ErrorAlert message={act.message ?? load.message} />
       {wallet?.frozen && <p class="notice">{t('cards.frozen')}</p>}
       {wallet && !wallet.frozen && wallet.restrictedUntil && <p class="notice">{t('cards.restricted', { until: formatWhen(wallet.restrictedUntil, locale) })}</p>}

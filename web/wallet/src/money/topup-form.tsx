@@ -2,7 +2,9 @@
  * Choosing a card top-up: an amount (a preset or another) and a card, with the limits in
  * view before anything is asked. Sending it starts the top-up with an Idempotency-Key
  * (WAL-2) that is reused only to retry the same attempt after a lost answer, then goes
- * to the issuer's 3-D Secure challenge (every card top-up has one, WAL-3).
+ * to the issuer's 3-D Secure challenge (every card top-up has one, WAL-3). When the risk
+ * engine asks the customer to confirm it is you first (`step_up_required`), the panel
+ * takes the form's place and, once confirmed, sends the same top-up with the same key.
  */
 import { useState } from 'preact/hooks';
 import type { Card, Topup, Wallet } from '../../../shared/contract.js';
@@ -10,6 +12,7 @@ import { api, ApiError, NetworkError } from '../api.js';
 import { useLocale } from '../i18n/i18n.js';
 import { formatYen } from '../money.js';
 import { InputError } from '../problems.js';
+import { useReauth } from '../security/reauth.js';
 import { ErrorAlert, Form, Submit } from '../ui/form.js';
 import { useMoneyAction } from './action.js';
 import { cardName } from './card-name.js';
@@ -19,6 +22,11 @@ import { attemptAnswered, attemptKey, pendingTopup } from './pending.js';
 const PRESETS = [1000, 3000, 5000, 10_000];
 /** Refusals after which the same top-up may be sent again with the same key. */
 const RETRY_SAME = ['topup_network_unavailable', 'idempotency_request_in_progress'];
+/**
+ * Refusals that leave the attempt open: a step-up kept nothing on the server (the key is
+ * free again), and the top-up sent after confirming is this same attempt, not a second.
+ */
+const KEEP_KEY = [...RETRY_SAME, 'step_up_required'];
 
 interface Props {
   wallet: Wallet;
@@ -26,11 +34,13 @@ interface Props {
   /** The top-up exists and needs no challenge (not expected: every one is challenged). */
   onStarted(id: string): void;
   guarded(fn: () => Promise<void>): () => Promise<void>;
+  onSignedOut(): void;
 }
 
-export function TopupForm({ wallet, cards, onStarted, guarded }: Props) {
+export function TopupForm({ wallet, cards, onStarted, guarded, onSignedOut }: Props) {
   const { t } = useLocale();
   const send = useMoneyAction();
+  const reauth = useReauth(send, onSignedOut);
   const [preset, setPreset] = useState<number | 'other'>(3000);
   const [other, setOther] = useState('');
   const [cardId, setCardId] = useState(cards[0]!.id);
@@ -44,7 +54,7 @@ export function TopupForm({ wallet, cards, onStarted, guarded }: Props) {
     return Number(digits);
   };
 
-  const submit = () => send.run(guarded(async () => {
+  const submit = () => send.run(guarded(() => reauth.guard(async () => {
     const amount = amountOf();
     const key = attemptKey(cardId, amount);
     let topup: Topup;
@@ -52,7 +62,7 @@ export function TopupForm({ wallet, cards, onStarted, guarded }: Props) {
       topup = await api<Topup>('POST', '/v1/topups', { cardId, amount }, { 'idempotency-key': key });
     } catch (err) {
       const same = err instanceof NetworkError || (err instanceof ApiError && RETRY_SAME.includes(err.code));
-      if (!same) attemptAnswered();
+      if (!same && !(err instanceof ApiError && KEEP_KEY.includes(err.code))) attemptAnswered();
       setRetrying(same);
       throw err;
     }
@@ -64,7 +74,7 @@ export function TopupForm({ wallet, cards, onStarted, guarded }: Props) {
       return;
     }
     onStarted(topup.id);
-  }));
+  })));
 
   let shown: number | undefined;
   try {
@@ -73,6 +83,14 @@ export function TopupForm({ wallet, cards, onStarted, guarded }: Props) {
     shown = undefined;
   }
   const label = retrying ? t('topup.retry') : shown === undefined ? t('topup.title') : t('topup.submit', { amount: formatYen(shown) });
+  if (reauth.panel) {
+    return (
+      <>
+        {shown !== undefined && <p class="why" data-testid="stepup-what">{t('topup.stepup.what', { amount: formatYen(shown), card: cardName(cards.find((c) => c.id === cardId) ?? cards[0]!, t) })}</p>}
+        {reauth.panel}
+      </>
+    );
+  }
   return (
     <>
       <LimitsBox wallet={wallet} />

@@ -59,7 +59,7 @@ export function TopupScreen({ onSignedOut }: { onSignedOut(): void }) {
       {loaded && !following && (
         wallet.frozen ? <p class="notice">{t('topup.frozen')}</p>
           : wallet.restrictedUntil ? <p class="notice" data-testid="restricted">{t('topup.restricted', { until: formatWhen(wallet.restrictedUntil, locale) })}</p>
-            : usable.length ? <TopupForm wallet={wallet} cards={usable} onStarted={setFollowing} guarded={guarded} />
+            : usable.length ? <TopupForm wallet={wallet} cards={usable} onStarted={setFollowing} guarded={guarded} onSignedOut={onSignedOut} />
               : (<div class="no-card"><p>{t('topup.noCard')}</p><Link to="cards" class="primary button">{t('topup.card.add')}</Link></div>)
       )}
       {loaded && !following && !wallet.frozen && <CashHowTo wallet={wallet} />}

@@ -8,7 +8,7 @@ import type {
 } from '../../../../src/identity/factors/schemas.js';
 import type { passkeyFactorOptions } from '../../../../src/identity/factors/webauthn-schemas.js';
 import type { recoveryCompleteBody, recoveryEmailVerified, recoveryStarted } from '../../../../src/identity/recovery/schemas.js';
-import type { passwordChanged, reauthenticated } from '../../../../src/identity/changes/schemas.js';
+import type { passwordChanged, reauthBody, reauthenticated } from '../../../../src/identity/changes/schemas.js';
 import type { unlockOptions } from '../../../../src/codes/schemas.js';
 import type { externalIdentities, linkStarted, providersList } from '../../../../src/identity/oidc/schemas.js';
 
@@ -24,6 +24,7 @@ export type RecoveryStarted = z.infer<typeof recoveryStarted>;
 export type RecoveryEmailVerified = z.infer<typeof recoveryEmailVerified>;
 export type RecoveryCompleteBody = z.input<typeof recoveryCompleteBody>;
 export type Reauthenticated = z.infer<typeof reauthenticated>;
+export type ReauthBody = z.input<typeof reauthBody>;
 export type PasswordChanged = z.infer<typeof passwordChanged>;
 /** External ID sign-in (src/identity/oidc/). */
 export type OidcProviders = z.infer<typeof providersList>;

@@ -1,74 +1,50 @@
 /**
- * Re-authentication in place (ID-8). Changing how the account signs in needs a session
- * confirmed within the last 5 minutes; past that the API refuses with
- * `reauthentication_required`. Rather than sending the customer elsewhere, the section that
- * asked shows a password field right there, explains why, and once the password is
- * confirmed (a new, privileged session: the cookies are replaced) repeats what was asked.
+ * Confirming it is you, in place. Two refusals ask for it:
+ * - `reauthentication_required` (ID-8): changing how the account signs in needs a session
+ *   confirmed within the last 5 minutes (the password, a passkey or another factor);
+ * - `step_up_required` (RISK-1): the risk engine wants a second factor before a card
+ *   top-up or a new card (a new phone, for instance); a password does not count.
+ * Rather than sending the customer elsewhere, the screen that asked shows the panel right
+ * there, explains why, and once confirmed (a new session: the cookies are replaced)
+ * repeats what was asked, the same request (a top-up keeps its Idempotency-Key).
  */
 import type { JSX } from 'preact';
 import { useState } from 'preact/hooks';
-import { useAction } from '../action.js';
-import { api, ApiError } from '../api.js';
-import { useLocale } from '../i18n/i18n.js';
+import { ApiError } from '../api.js';
 import { sessionEnded } from '../session.js';
-import { ErrorAlert, Field, Form, Submit } from '../ui/form.js';
+import { ReauthPanel } from './reauth-panel.js';
+import type { ReauthReason } from './reauth-ways.js';
+import './reauth.css';
 
 type Retry = () => Promise<void>;
 
+const REASONS: Record<string, ReauthReason> = { reauthentication_required: 'privileged', step_up_required: 'step_up' };
+
 export interface Reauth {
-  /** Runs a privileged request; if the API asks for the password first, keeps it to repeat after. */
+  /** Runs a request; if the API asks to confirm it is you first, keeps it to repeat after. */
   guard(fn: Retry): Promise<void>;
-  /** The password form while one is needed, else nothing: render it next to the control that asked. */
+  /** The panel while a confirmation is needed, else nothing: render it next to (or instead of) the control that asked. */
   panel: JSX.Element | null;
 }
 
-/** `action`: the section's own request state, so the repeated request's outcome shows where it was asked. */
+/** `action`: the screen's own request state, so the repeated request's outcome shows where it was asked. */
 export function useReauth(action: { run(fn: () => Promise<void>): Promise<void> }, onSignedOut: () => void): Reauth {
-  const [pending, setPending] = useState<{ retry: Retry }>();
+  const [pending, setPending] = useState<{ retry: Retry; reason: ReauthReason }>();
   const guard = async (fn: Retry): Promise<void> => {
     try {
       await fn();
     } catch (err) {
-      if (err instanceof ApiError && err.code === 'reauthentication_required') return setPending({ retry: fn });
+      const reason = err instanceof ApiError ? REASONS[err.code] : undefined;
+      if (reason) return setPending({ retry: fn, reason });
       if (sessionEnded(err)) return onSignedOut();
       throw err;
     }
   };
   const panel = pending
-    ? <ReauthForm onSignedOut={onSignedOut} onCancel={() => setPending(undefined)} onConfirmed={() => {
+    ? <ReauthPanel key={pending.reason} reason={pending.reason} onSignedOut={onSignedOut} onCancel={() => setPending(undefined)} onConfirmed={() => {
       setPending(undefined);
       void action.run(() => guard(pending.retry));
     }} />
     : null;
   return { guard, panel };
-}
-
-function ReauthForm({ onConfirmed, onCancel, onSignedOut }: { onConfirmed(): void; onCancel(): void; onSignedOut(): void }) {
-  const { t } = useLocale();
-  const action = useAction();
-  const [password, setPassword] = useState('');
-  const submit = () => action.run(async () => {
-    try {
-      await api('POST', '/v1/me/reauthenticate', { password });
-    } catch (err) {
-      setPassword('');
-      // Five wrong passwords sign this session out: back to signing in.
-      if (sessionEnded(err)) return onSignedOut();
-      throw err;
-    }
-    onConfirmed();
-  });
-  return (
-    <section class="reauth" aria-labelledby="reauth-heading">
-      <h3 id="reauth-heading">{t('reauth.title')}</h3>
-      <p class="why">{t('reauth.why')}</p>
-      <Form onSubmit={submit} busy={action.busy}>
-        <Field label={t('reauth.password')} value={password} onValue={setPassword} type="password" name="password"
-          autoComplete="current-password" required focus />
-        <ErrorAlert message={action.message} />
-        <Submit busy={action.busy} label={t('reauth.submit')} />
-        <button class="link" type="button" onClick={onCancel}>{t('action.cancel')}</button>
-      </Form>
-    </section>
-  );
 }
