@@ -37,7 +37,7 @@ async function run(options: Record<string, string | undefined>): Promise<{ statu
   let out = '';
   let err = '';
   const cmd = caseCommands.find((c) => c.name === 'cases export')!;
-  const status = await cmd.run({ config: t.config, pool: t.konpay.pool, clock: systemClock, out: (l) => (out += `${l}\n`), err: (l) => (err += `${l}\n`) }, { options, positionals: [] });
+  const status = await cmd.run({ config: t.config, pool: t.konpay.pool, clock: systemClock, out: (l) => (out += `${l}\n`), err: (l) => (err += `${l}\n`), progress: { write: () => true }, onInterrupt: () => () => {} }, { options, positionals: [] });
   return { status, out, err };
 }
 

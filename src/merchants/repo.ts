@@ -113,6 +113,12 @@ export async function setPartyStatus(q: Queryable, table: 'stores' | 'merchants'
   return res.rowCount === 1;
 }
 
+/** Sets where a store is (the risk engine's impossible-travel rule reads it); false when there is no such store. */
+export async function updateStoreLocation(q: Queryable, id: string, location: { latitude: number; longitude: number }): Promise<boolean> {
+  const res = await q.query(`UPDATE stores SET latitude = $2, longitude = $3 WHERE id = $1`, [id, location.latitude, location.longitude]);
+  return res.rowCount === 1;
+}
+
 /** A terminal as operators see it: never its sealed secret. */
 export interface TerminalListRow {
   id: string;

@@ -12,7 +12,7 @@ import { randomToken, seal } from '../shared/crypto.js';
 import { fromPublicId, newUuid, toPublicId, type PrefixedId } from '../shared/ids.js';
 import {
   findMerchant, findTerminalChain, insertMerchant, insertStore, insertTerminal, listStoresAndTerminals, replaceTerminalSecret, revokeTerminalRow,
-  setPartyStatus, setTerminalStatus, type PartyStatus, type TerminalStatus, type TerminalUpdate,
+  setPartyStatus, updateStoreLocation, setTerminalStatus, type PartyStatus, type TerminalStatus, type TerminalUpdate,
 } from './repo.js';
 
 export interface MerchantDeps {
@@ -58,6 +58,16 @@ export async function createStore(
   if (!merchant) return NOT_FOUND;
   const row = await insertStore(deps.pool, { id: newUuid(), merchantId: merchant, name: input.name, now: deps.clock.now(), location: input.location });
   return row ? { kind: 'created', id: toPublicId('sto', row.id) } : NOT_FOUND;
+}
+
+/**
+ * Moves (or first places) a store: stores made without a location, or placed wrongly,
+ * get one here. Not a terminal-chain change: signed requests are not judged by it.
+ */
+export async function setStoreLocation(deps: MerchantDeps, storeId: string, location: { latitude: number; longitude: number }): Promise<{ kind: 'updated' } | NotFound> {
+  const store = fromPublicId('sto', storeId);
+  if (!store) return NOT_FOUND;
+  return (await updateStoreLocation(deps.pool, store, location)) ? { kind: 'updated' } : NOT_FOUND;
 }
 
 export interface IssuedTerminalSecret {

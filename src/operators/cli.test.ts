@@ -1,12 +1,13 @@
 /**
- * `npm run ops -- operators …` end to end: the real CLI in a child process against a test
- * server's database and secrets; the printed password and TOTP URI sign in to the console.
+ * `npm run ops -- operators …` against a test server's database and secrets (in-process,
+ * and the first operator added through the real entry point in a child process); the
+ * printed password and TOTP URI sign in to the console.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { totpCode } from '../../test/harness/factors.js';
 import { startTestKonpay, type TestKonpay } from '../../test/harness/konpay.js';
 import { secretOfUri, signInRequest } from '../../test/harness/operators.js';
-import { cliTargetOf, runOps, type CliRun } from '../../test/harness/cli.js';
+import { cliTargetOf, runOpsInProcess, runOps, type CliRun } from '../../test/harness/cli.js';
 
 let t: TestKonpay;
 
@@ -15,13 +16,12 @@ beforeAll(async () => {
 });
 afterAll(() => t.stop());
 
-function ops(...args: string[]): Promise<CliRun> {
-  return runOps(cliTargetOf(t, { ARGON2_MEMORY_KIB: '1024', ARGON2_ITERATIONS: '1' }), args);
-}
+const target = () => cliTargetOf(t, { ARGON2_MEMORY_KIB: '1024', ARGON2_ITERATIONS: '1' });
+const ops = (...args: string[]): Promise<CliRun> => runOpsInProcess(target(), args);
 
 describe('npm run ops -- operators', () => {
   it('adds an operator whose printed password and TOTP URI sign in; lists and disables them', async () => {
-    const added = await ops('operators', 'add', '--email', 'Kato@Konpay.example', '--name', 'Kato Ren', '--role', 'support');
+    const added = await runOps(target(), ['operators', 'add', '--email', 'Kato@Konpay.example', '--name', 'Kato Ren', '--role', 'support']); // the real entry point
     expect(added.status, added.stderr).toBe(0);
     expect(added.stdout).toMatch(/operator opr_[0-9a-f]{32} \(kato@konpay\.example, support\) created/);
     expect(added.stdout).toMatch(/shown only this once/);

@@ -5,6 +5,7 @@
  */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { withTransaction } from '../db/tx.js';
 import { problemSchema } from '../http/problem.js';
 import { clientOf } from '../identity/http-auth.js';
 import { retryAfter } from '../identity/problems.js';
@@ -39,6 +40,7 @@ export function operatorSignInRoutes(d: OperatorSignInDeps, opts: { secureCookie
         throw problem(operatorAccountErrors, 'operator_sign_in_failed');
       }
       const id = toPublicId('opr', r.operator.id);
+      // The chain's row was appended with the session (./sign-in.ts); this is the log line.
       req.log.info({ audit: { who: id, action: 'operator.sign_in', ids: { operatorId: id }, outcome: 'signed_in' } }, 'operator action');
       setOperatorCookie(reply, r.session, opts.secureCookies);
       reply.header('cache-control', 'no-store');
@@ -67,8 +69,11 @@ export function operatorSessionRoutes(d: OperatorSignInDeps, opts: { secureCooki
       schema: { tags: OPERATOR_TAGS, summary: 'Sign this console session out', security: OPERATOR_SECURITY, response: { 204: z.null(), ...operatorProblems, 403: problemSchema } },
     }, async (req, reply) => {
       const o = req.operator!;
-      if (o.via === 'console') await d.sessions.revoke(d.pool, o.sessionId, d.clock.now());
-      await recordOperatorAction(req, 'operator.sign_out', { operatorId: o.id }, 'signed_out');
+      // The session ends with its audit row or not at all.
+      await withTransaction(d.pool, async (q) => {
+        if (o.via === 'console') await d.sessions.revoke(q, o.sessionId, d.clock.now());
+        await recordOperatorAction(req, 'operator.sign_out', { operatorId: o.id }, 'signed_out', q);
+      });
       clearOperatorCookie(reply, opts.secureCookies);
       return reply.code(204).send(null);
     });

@@ -165,17 +165,14 @@ const forceReset: Command = {
       case 'resuming': ctx.out(`resuming run ${started.run.id}: ${started.run.processed}/${started.run.total} accounts done before`); break;
     }
     const runId = started.run.id;
-    const progress = new Progress(process.stderr, { label: 'accounts', total: started.run.total, doneBefore: started.run.processed });
+    const progress = new Progress(ctx.progress, { label: 'accounts', total: started.run.total, doneBefore: started.run.processed });
     // Ctrl-C: finish and commit the batch in flight, then stop; a second Ctrl-C stops at once
-    // (the batch rolls back, and the resume does it again).
+    // (the entry point exits; the batch rolls back, and the resume does it again).
     const stop = new AbortController();
-    const onSignal = () => {
-      if (stop.signal.aborted) process.exit(130);
+    const unsubscribe = ctx.onInterrupt(() => {
       stop.abort();
       ctx.err('stopping after the current batch (Ctrl-C again to stop now)');
-    };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
+    });
     const began = Date.now();
     try {
       const r = await service.driveForcedReset(deps, runId, { batchSize, signal: stop.signal, onBatch: (run) => progress.update(run.processed) });
@@ -190,8 +187,7 @@ const forceReset: Command = {
       }
       return 0;
     } finally {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
+      unsubscribe();
     }
   },
 };

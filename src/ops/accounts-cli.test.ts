@@ -1,7 +1,7 @@
 /**
- * `npm run ops -- accounts freeze` and `passwords force-reset|reset-status` end to end:
- * the real CLI in a child process against a test server's database. The force-reset is
- * killed (SIGKILL, as a crash) in mid-run and resumed.
+ * `npm run ops -- accounts freeze` and `passwords force-reset|reset-status` against a test
+ * server's database, in-process (`main`). The force-reset killed (SIGKILL, as a crash) in
+ * mid-run and resumed runs through the real entry point in a child process.
  */
 import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, signUp } from '../../test/harness/customer.js';
 import { startTestKonpay, type TestKonpay } from '../../test/harness/konpay.js';
 import { toPublicId } from '../shared/ids.js';
-import { cliTargetOf, startOps, type CliRun } from '../../test/harness/cli.js';
+import { cliTargetOf, runOpsInProcess, startOps, type CliRun } from '../../test/harness/cli.js';
 
 let t: TestKonpay;
 let dir: string;
@@ -28,7 +28,7 @@ afterAll(async () => {
 function start(...args: string[]): { child: ChildProcess; done: Promise<CliRun> } {
   return startOps(cliTargetOf(t), args);
 }
-const ops = (...args: string[]) => start(...args).done;
+const ops = (...args: string[]): Promise<CliRun> => runOpsInProcess(cliTargetOf(t), args);
 
 const count = async (sql: string, values: unknown[] = []) => Number((await t.konpay.pool.query<{ n: string }>(sql, values)).rows[0]!.n);
 
@@ -142,6 +142,31 @@ describe('npm run ops -- passwords force-reset', () => {
     expect((await ops('passwords', 'force-reset', '--resume', runId![1]!)).status).toBe(1);
     expect((await ops('passwords', 'reset-status', runId![1]!)).stdout).toMatch(/completed/);
   }, 300_000);
+
+  it('on Ctrl-C, stops after the batch in flight: every account it counts is done, and the run resumes', async () => {
+    const ctrlC = new AbortController();
+    const running = runOpsInProcess(cliTargetOf(t), ['passwords', 'force-reset', '--since', '2000-01-01', '--reason', 'Ctrl-C drill', '--batch', '5'], { interrupt: ctrlC.signal });
+    let processed = 0;
+    for (const began = Date.now(); processed < 20 && Date.now() - began < 60_000;) {
+      processed = await count(`SELECT coalesce(max(processed), 0) AS n FROM password_reset_runs WHERE reason = 'Ctrl-C drill'`);
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    ctrlC.abort();
+    const r = await running;
+    expect(r.status, r.stderr).toBe(130);
+    expect(r.stderr).toMatch(/stopping after the current batch/);
+    const runId = /interrupted; resume with: npm run ops -- passwords force-reset --resume (rst_[0-9a-f]{32})/.exec(r.stderr)?.[1];
+    expect(runId).toBeDefined();
+    const stopped = await count(`SELECT processed AS n FROM password_reset_runs WHERE reason = 'Ctrl-C drill'`);
+    const users = await count('SELECT count(*) AS n FROM users');
+    expect(stopped).toBeGreaterThanOrEqual(processed);
+    expect(stopped).toBeLessThan(users);
+    expect(stopped % 5).toBe(0); // whole batches only
+    expect((await ops('passwords', 'reset-status', runId!)).stdout).toMatch(new RegExp(`${runId}  running  ${stopped}/${users} accounts`));
+    const resumed = await ops('passwords', 'force-reset', '--resume', runId!, '--batch', '1000');
+    expect(resumed.status, resumed.stderr).toBe(0);
+    expect(resumed.stdout).toMatch(new RegExp(`${runId}  completed  ${users}/${users} accounts`));
+  }, 120_000);
 
   it('refuses bad usage (2) and unknown runs (1), starting nothing', async () => {
     const refusals: [string[], number, RegExp][] = [

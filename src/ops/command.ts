@@ -2,6 +2,7 @@
 import type pg from 'pg';
 import type { Config } from '../config.js';
 import type { Clock } from '../shared/clock.js';
+import type { ProgressSink } from './progress.js';
 
 export interface OpsContext {
   config: Config;
@@ -11,6 +12,14 @@ export interface OpsContext {
   out(line: string): void;
   /** Standard error: why it did not happen. */
   err(line: string): void;
+  /** Standard error as a stream, for a progress bar (src/ops/progress.ts). */
+  progress: ProgressSink;
+  /**
+   * Calls `handler` on Ctrl-C or SIGTERM until the returned function is called. A second
+   * signal is the entry point's to handle (it exits at once); commands never touch the
+   * process's signals or exit themselves, so they also run in-process (src/ops/main.ts).
+   */
+  onInterrupt(handler: () => void): () => void;
 }
 
 export interface CommandArgs {

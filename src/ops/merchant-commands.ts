@@ -2,9 +2,10 @@
 import { secretBytes } from '../secrets.js';
 import {
   createMerchant, createStore, createTerminal, resumeMerchant, resumeStore, resumeTerminal, revokeTerminal,
-  rotateTerminalSecret, suspendMerchant, suspendStore, suspendTerminal, type IssuedTerminalSecret, type MerchantDeps,
+  rotateTerminalSecret, setStoreLocation, suspendMerchant, suspendStore, suspendTerminal, type IssuedTerminalSecret, type MerchantDeps,
 } from '../merchants/service.js';
 import type { Command, OpsContext } from './command.js';
+import { locationOption } from './store-location.js';
 
 const depsOf = (ctx: OpsContext): MerchantDeps => ({ pool: ctx.pool, clock: ctx.clock, encryptionKey: secretBytes(ctx.config.secrets.encryptionKey) });
 
@@ -21,6 +22,11 @@ function showSecret(ctx: OpsContext, t: IssuedTerminalSecret): void {
 const notFound = (ctx: OpsContext, what: string, id: string) => {
   ctx.err(`no ${what} ${id}`);
   return 1;
+};
+
+const usage = (ctx: OpsContext, message: string) => {
+  ctx.err(message);
+  return 2;
 };
 
 /** suspend/resume commands share their shape. */
@@ -51,11 +57,27 @@ export const merchantCommands: readonly Command[] = [
     },
   },
   {
-    name: 'store create', usage: '--merchant <merchant-id> --name <name>', options: ['merchant', 'name'], summary: 'Register a store of a merchant',
+    name: 'store create', usage: '--merchant <merchant-id> --name <name> [--lat <degrees> --lon <degrees>]', options: ['merchant', 'name'], optional: ['lat', 'lon'],
+    summary: 'Register a store of a merchant, optionally where it is (for the impossible-travel rule)',
     async run(ctx, { options }) {
-      const r = await createStore(depsOf(ctx), { merchantId: options.merchant!, name: options.name! });
+      const where = locationOption(options);
+      if (where.kind === 'invalid') return usage(ctx, where.message);
+      const r = await createStore(depsOf(ctx), { merchantId: options.merchant!, name: options.name!, location: where.kind === 'given' ? where.location : undefined });
       if (r.kind === 'not_found') return notFound(ctx, 'merchant', options.merchant!);
       ctx.out(`store ${r.id} created`);
+      return 0;
+    },
+  },
+  {
+    // Negative degrees need the `=` form (`--lon=-73.9857`): a bare `-73.9857` reads as an option.
+    name: 'store set-location', usage: '<store-id> --lat <degrees> --lon <degrees>', positionals: 1, options: ['lat', 'lon'],
+    summary: 'Set where a store is (decimal degrees; west and south negative, as --lon=-73.98)',
+    async run(ctx, { options, positionals: [id] }) {
+      const where = locationOption(options);
+      if (where.kind !== 'given') return usage(ctx, where.kind === 'invalid' ? where.message : 'give --lat and --lon');
+      const r = await setStoreLocation(depsOf(ctx), id!, where.location);
+      if (r.kind === 'not_found') return notFound(ctx, 'store', id!);
+      ctx.out(`store ${id} located at ${where.location.latitude}, ${where.location.longitude}`);
       return 0;
     },
   },

@@ -1,6 +1,7 @@
 /**
- * `npm run ops -- settlement …` and `bank set` end to end: the real CLI in a child
- * process against a database seeded with payments booked as the payments module books them.
+ * `npm run ops -- settlement …` and `bank set` against a database seeded with payments
+ * booked as the payments module books them: in-process (`main`), and the first payout
+ * file written by the real entry point in a child process.
  */
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -16,7 +17,7 @@ import { settlementReport } from '../settlement/report.js';
 import { parseZenginFile } from '../settlement/zengin-parse.js';
 import { ensureAccount } from '../wallet/ledger/accounts.js';
 import { createTransfer } from '../wallet/ledger/ledger.js';
-import { runOps, type CliRun } from '../../test/harness/cli.js';
+import { runOpsInProcess, runOps, type CliRun } from '../../test/harness/cli.js';
 
 let db: TestDb;
 let dataDir: string;
@@ -33,6 +34,10 @@ afterAll(async () => {
 });
 
 function ops(...args: string[]): Promise<CliRun> {
+  return runOpsInProcess({ databaseUrl: db.url, dataDir }, args);
+}
+
+function spawned(...args: string[]): Promise<CliRun> {
   return runOps({ databaseUrl: db.url, dataDir }, args);
 }
 
@@ -71,7 +76,7 @@ describe('npm run ops -- settlement', () => {
     expect((await ops('settlement', 'close', '--date', D)).stdout).toMatch(/already booked/);
 
     const out = join(dataDir, 'payout-0310.txt');
-    const paid = await ops('settlement', 'payout', '--date', D, '--out', out);
+    const paid = await spawned('settlement', 'payout', '--date', D, '--out', out);
     expect(paid.status, paid.stderr).toBe(0);
     expect(paid.stdout).toMatch(/2 transfers, ¥16,340, to be paid on 2026-03-11/);
     const file = parseZenginFile(await readFile(out));

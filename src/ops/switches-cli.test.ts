@@ -1,6 +1,7 @@
 /**
- * `npm run ops -- switches …` end to end: the real CLI in a child process against a test
- * server's database, and the running server obeying what it switched (its board polls).
+ * `npm run ops -- switches …` against a test server's database (in-process, and switching
+ * off through the real entry point in a child process), and the running server obeying
+ * what it switched (its board polls).
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,7 +9,7 @@ import { startTestKonpay, type TestKonpay } from '../../test/harness/konpay.js';
 import { merchantDeps } from '../../test/harness/pos.js';
 import { createMerchant, createStore } from '../merchants/service.js';
 import { fromPublicId } from '../shared/ids.js';
-import { cliTargetOf, runOps, type CliRun } from '../../test/harness/cli.js';
+import { cliTargetOf, runOpsInProcess, runOps, type CliRun } from '../../test/harness/cli.js';
 
 let t: TestKonpay;
 
@@ -18,7 +19,7 @@ beforeAll(async () => {
 afterAll(() => t?.stop());
 
 function ops(...args: string[]): Promise<CliRun> {
-  return runOps(cliTargetOf(t), args);
+  return runOpsInProcess(cliTargetOf(t), args);
 }
 
 /** The server's board polls every 500 ms; generous on a loaded machine (the 2 s bound is test/e2e/kill-switch.test.ts's). */
@@ -43,7 +44,7 @@ describe('npm run ops -- switches', () => {
       'card_topups all stores on', 'cash_topups all stores on', 'payments all stores on', 'signups all stores on',
     ]);
 
-    const off = await ops('switches', 'off', 'payments', '--store', s.id, '--reason', 'Scanner fault at the store');
+    const off = await runOps(cliTargetOf(t), ['switches', 'off', 'payments', '--store', s.id, '--reason', 'Scanner fault at the store']); // the real entry point
     expect(off.status, off.stderr).toBe(0);
     expect(off.stdout).toMatch(new RegExp(`payments\\s+${s.id} \\(Shibuya Dogenzaka\\)\\s+OFF .* by cli:.*“Scanner fault at the store”`));
     expect(await eventually(() => t.konpay.switches.paused('payments', storeUuid) === 'store')).toBe(true);

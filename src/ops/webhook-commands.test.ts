@@ -1,6 +1,7 @@
 /**
- * `npm run ops -- webhooks add|replay` end to end: the real CLI in a child process
- * against a test server's database and secrets; the server's worker then delivers.
+ * `npm run ops -- webhooks add|replay` against a test server's database and secrets
+ * (in-process, and the endpoint added through the real entry point in a child process);
+ * the server's worker then delivers.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestKonpay, type TestKonpay } from '../../test/harness/konpay.js';
@@ -8,7 +9,7 @@ import { startWebhookReceiver, type WebhookReceiver } from '../../test/harness/w
 import { emit, opsRequest } from '../../test/harness/webhooks.js';
 import { ManualClock } from '../shared/clock.js';
 import { verifyKonpaySignature } from '../webhooks/signature.js';
-import { cliTargetOf, runOps, type CliRun } from '../../test/harness/cli.js';
+import { cliTargetOf, runOpsInProcess, runOps, type CliRun } from '../../test/harness/cli.js';
 
 // Ahead of real time: messages the CLI queues (by the system clock) are due at once.
 const clock = new ManualClock('2030-01-07T00:00:00Z');
@@ -25,13 +26,13 @@ afterAll(async () => {
 });
 
 function ops(...args: string[]): Promise<CliRun> {
-  return runOps(cliTargetOf(t), args);
+  return runOpsInProcess(cliTargetOf(t), args);
 }
 
 describe('npm run ops -- webhooks', () => {
   it('adds an endpoint printing its secret once, and replays an event to it with a fresh signature', async () => {
     const merchantId = (await opsRequest<{ id: string }>(t, 'POST', '/ops/v1/merchants', { name: 'Konbini Mart' })).json.id;
-    const added = await ops('webhooks', 'add', '--merchant', merchantId, '--url', receiver.url);
+    const added = await runOps(cliTargetOf(t), ['webhooks', 'add', '--merchant', merchantId, '--url', receiver.url]); // the real entry point
     expect(added.status, added.stderr).toBe(0);
     expect(added.stdout).toMatch(/shown only this once/);
     const secret = /signing secret\s+(whsec_[A-Za-z0-9_-]{43})/.exec(added.stdout)![1]!;

@@ -12,7 +12,7 @@ import { canonicalEncoding, GENESIS_HASH, hashRecord, type AuditRecord } from '.
 import { appendAudit, appendAuditAlone } from './log.js';
 import { recordsAfter } from './repo.js';
 import { verifyChain } from './verify.js';
-import { cliTargetOf, runOps, type CliRun } from '../../../test/harness/cli.js';
+import { cliTargetOf, runOpsInProcess, runOps, type CliRun } from '../../../test/harness/cli.js';
 
 let t: TestKonpay;
 const at = (i: number) => new Date(Date.UTC(2026, 0, 5, 0, 0, i));
@@ -147,7 +147,7 @@ describe('concurrency', () => {
 
 describe('npm run ops -- audit verify', () => {
   function ops(...args: string[]): Promise<CliRun> {
-    return runOps(cliTargetOf(t), args);
+    return runOpsInProcess(cliTargetOf(t), args);
   }
 
   it('exits 0 with the count when intact, and 1 naming the first wrong row when not', async () => {
@@ -157,7 +157,7 @@ describe('npm run ops -- audit verify', () => {
     expect(ok.stdout).toContain(`audit log intact: ${n} rows`);
     await sql(`UPDATE audit_log SET ids = '{"customerId":"usr_x"}' WHERE seq = 3`);
     try {
-      const bad = await ops('audit', 'verify');
+      const bad = await runOps(cliTargetOf(t), ['audit', 'verify']); // the real entry point's exit status
       expect(bad.status).toBe(1);
       expect(bad.stdout).toContain('BROKEN at row 3 (changed)');
       const shown = await ops('audit', 'show', '--who', 'cli:ana', '--limit', '2');
