@@ -76,6 +76,8 @@ export const envSchema = z.object({
   LOGIN_POW_TTL_SECONDS: int(30, 3600).default(300),
   CODE_SENDS_PER_DESTINATION_PER_HOUR: int(1, 10_000).default(5),
   CODE_SENDS_PER_IP_PER_HOUR: int(1, 1_000_000).default(30),
+  OIDC_STARTS_PER_IP_PER_HOUR: int(1, 1_000_000).default(60),
+  LOGIN_CHALLENGES_PER_IP_PER_MINUTE: int(1, 1_000_000).default(30),
   ARGON2_MEMORY_KIB: int(1024, 4 * 1024 * 1024).default(19_456),
   ARGON2_ITERATIONS: int(1, 20).default(2),
   ARGON2_PARALLELISM: int(1, 16).default(1),
@@ -438,6 +440,10 @@ export async function loadConfig(source: Record<string, string | undefined>): Pr
       },
       pow: { cost: e.LOGIN_POW_COST, maxNumber: e.LOGIN_POW_MAX_NUMBER, ttlMs: e.LOGIN_POW_TTL_SECONDS * 1000 },
       sends: { perDestinationPerHour: e.CODE_SENDS_PER_DESTINATION_PER_HOUR, perIpPerHour: e.CODE_SENDS_PER_IP_PER_HOUR },
+      addresses: {
+        oidcStarts: { limit: e.OIDC_STARTS_PER_IP_PER_HOUR, windowMs: 3_600_000 },
+        challenges: { limit: e.LOGIN_CHALLENGES_PER_IP_PER_MINUTE, windowMs: 60_000 },
+      },
     },
     secrets,
   });

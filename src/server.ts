@@ -280,7 +280,7 @@ export async function startKonpay(config: Config, opts: StartOptions = {}): Prom
     routes: [
       systemRoutes({ pool, migrations, catalogue: errorCatalogue(ERROR_MODULES) }),
       authRoutes(identity, { secureCookies, switches }),
-      challengeRoutes(throttle.pow, clock),
+      challengeRoutes({ pow: throttle.pow, limit: throttle.challenges }, clock),
       meRoutes(identity, auth),
       factorRoutes(factorDeps, auth),
       passkeyLoginRoutes(factorDeps, { secureCookies }),
@@ -303,7 +303,7 @@ export async function startKonpay(config: Config, opts: StartOptions = {}): Prom
       freezeRoutes(accountDeps),
       reauthRoutes(accountDeps, auth),
       // External ID sign-in (ID-12, src/identity/oidc/): OpenID Connect providers from OIDC_PROVIDERS.
-      oidcRoutes(oidcDeps, { secureCookies, publicUrl: config.http.publicUrl }),
+      oidcRoutes(oidcDeps, { secureCookies, publicUrl: config.http.publicUrl, starts: throttle.oidcStarts }),
       externalIdentityRoutes(oidcDeps, auth),
       changeRoutes(accountDeps, auth),
       codesRoutes({ ...identity, signingKey, policy: config.codes }, auth),

@@ -47,7 +47,11 @@ export function attemptAccount(userId: string): string {
 }
 
 export type GuardDecision =
-  | { kind: 'allow' }
+  /**
+   * `priorFailures`: failed password attempts the account's counter held before this one
+   * (since its last success), for the risk engine's `login_failures` rule (RISK-1).
+   */
+  | { kind: 'allow'; priorFailures: number }
   | { kind: 'wait'; retryAfterMs: number }
   | { kind: 'proof_of_work_required' };
 
@@ -59,7 +63,7 @@ export interface LoginGuard {
 }
 
 export const allowAllGuard: LoginGuard = {
-  check: async () => ({ kind: 'allow' }),
+  check: async () => ({ kind: 'allow', priorFailures: 0 }),
   failed: async () => {},
   succeeded: async () => {},
 };

@@ -21,6 +21,7 @@ export const identityErrors = defineErrors('identity', {
   account_exists: { status: 409, title: 'This e-mail address or phone number already has an account', hint: 'Sign in, or recover the account.' },
   login_throttled: { status: 429, title: 'Too many failed sign-ins; wait a moment', hint: 'Wait for the number of seconds in `Retry-After`. Signing in from a device you used before is not slowed down.' },
   proof_of_work_required: { status: 428, title: 'Solve the challenge first', hint: 'Many sign-ins are failing right now. GET /v1/login/challenge, solve it, and send the solution as `proofOfWork`.' },
+  challenge_limit: { status: 429, title: 'Too many sign-in challenges were asked for from your network', hint: 'Wait for the number of seconds in `Retry-After`; each challenge works for a few minutes.' },
   account_frozen: { status: 423, title: 'This account is frozen', hint: 'Contact support: the account was frozen at the owner\'s request or by our risk team.' },
   password_reset_required: { status: 403, title: 'Choose a new password first', hint: 'This account must replace its password (it was found in a breach, or Konpay reset every password after an incident). Until then a session can only read GET /v1/me, change the password (POST /v1/me/password, after POST /v1/me/reauthenticate if the sign-in is older than 5 minutes) or sign out.' },
   reauthentication_required: { status: 403, title: 'Confirm it is you first', hint: 'Changing e-mail, phone, password or sign-in methods needs a sign-in within the last 5 minutes: POST /v1/me/reauthenticate.' },

@@ -90,10 +90,11 @@ export async function login(d: IdentityDeps, input: LoginInput, client: ClientIn
     }
     // RISK-1: after the right password, so the answer tells nothing about the account.
     // A step-up sends even a known phone through the second factor (the flow below,
-    // keeping that device: no new device row, no restricted mode).
+    // keeping that device: no new device row, no restricted mode). The wrong passwords
+    // before this one are the guard's count (login-guard.ts says which counter, and why).
     const risk = await d.risk.assessAccount(q, {
       action: 'login', userId: user.id, deviceId: knownDevice ? device!.deviceId : null, ip: client.ip, amount: 0,
-      fingerprint: null, secondFactorAt: null, subjectId: null, now,
+      fingerprint: null, secondFactorAt: null, subjectId: null, loginFailures: decision.priorFailures, now,
     });
     if (risk.outcome === 'deny' || risk.outcome === 'hold') return { kind: 'risk_declined' };
     if (knownDevice && risk.outcome === 'allow') {

@@ -72,8 +72,17 @@ export interface AccountAsk {
   amount: number;
   /** The card added or charged (its network fingerprint), for card testing and shared cards. */
   fingerprint: string | null;
-  /** When this session last passed a second factor; null at login (the step-up is the login's own). */
+  /**
+   * When this session last passed a second factor; null at a password or external ID
+   * login (the step-up is the login's own), the sign-in's own time for a passkey login.
+   */
   secondFactorAt: Date | null;
+  /**
+   * At login: failed password attempts on the account before this one, since its last
+   * successful sign-in (the login throttle's count, login-guard.ts). 0 when there was no
+   * password (passkey, external ID) and for other actions.
+   */
+  loginFailures?: number;
   subjectId: string | null;
   now: Date;
 }
@@ -119,7 +128,7 @@ export class RiskEngine {
     const p = this.d.policy;
     const [account] = await readAccounts(q, p, [{ userId: ask.userId, deviceId: ask.deviceId, storeId: null }], ask.now);
     const address = await withStatements(this.d.ownPool, (own) => readAddress(own, p, { ip: ask.ip, userId: ask.userId, fingerprint: ask.fingerprint }, ask.now));
-    const signals = toSignals({ action: ask.action, amount: ask.amount, account, address, now: ask.now });
+    const signals = toSignals({ action: ask.action, amount: ask.amount, account, address, loginFailures: ask.loginFailures ?? 0, now: ask.now });
     const v = this.verdict(decide(signals, p), ask.secondFactorAt, ask.now);
     await insertDecisions(this.d.ownPool, [this.row(v, ask.userId, ask.subjectId, ask.now)]);
     return v;

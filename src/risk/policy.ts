@@ -10,7 +10,7 @@ export interface RiskPolicy {
   readonly newDeviceMinutes: number;
   /** A recovery or contact change younger than this counts as recent (minutes). */
   readonly recentRecoveryMinutes: number;
-  /** Failed sign-ins in the window before a second factor is asked even on a known device. */
+  /** Failed password attempts before a right one (since the last sign-in) at which a second factor is asked even on a known device. */
   readonly loginFailuresStepUp: number;
   /** Card top-ups in the window at which the next one is held for review. */
   readonly topupsHold: number;

@@ -33,16 +33,18 @@ export interface SignalsInput {
   categories?: readonly string[];
   account?: AccountSignalsRow | undefined;
   address?: AddressSignalsRow | undefined;
+  /** Not read from the database: the login throttle's counters hold it (AccountAsk.loginFailures). */
+  loginFailures?: number;
   now: Date;
 }
 
-export function toSignals({ action, amount, categories = [], account: a, address: d, now }: SignalsInput): RiskSignals {
+export function toSignals({ action, amount, categories = [], account: a, address: d, loginFailures = 0, now }: SignalsInput): RiskSignals {
   const travel = a && a.prev_payment_at && a.prev_lat !== null && a.prev_lon !== null && a.store_lat !== null && a.store_lon !== null
     ? { minutesAgo: minutesSince(a.prev_payment_at, now)!, km: Math.round(kmBetween({ lat: a.prev_lat, lon: a.prev_lon }, { lat: a.store_lat, lon: a.store_lon })) }
     : null;
   return {
     ...QUIET,
-    action, amount, categories: [...categories],
+    action, amount, categories: [...categories], loginFailures,
     ...(a && {
       deviceAgeMinutes: minutesSince(a.device_created_at, now),
       signupDevice: a.device_first === true,

@@ -27,7 +27,11 @@ export interface RiskSignals {
   readonly signupDevice: boolean;
   /** Minutes since the last password recovery or change of e-mail/phone; null if none in the look-back. */
   readonly minutesSinceRecovery: number | null;
-  /** Failed sign-ins on the account in the velocity window. */
+  /**
+   * Failed password attempts on the account before this sign-in, since its last successful
+   * one (the login throttle's counter, forgotten after LOGIN_FORGET_ACCOUNT_FAILURES_HOURS
+   * without a failure); on a remembered device, that device's own from this address.
+   */
   readonly loginFailures: number;
   /** Card top-ups asked for in the velocity window (this one not included). */
   readonly topups: Velocity;

@@ -59,6 +59,9 @@ export async function startTestKonpay(
     // Every injected request comes from 127.0.0.1: a file signing up a few dozen customers
     // would spend one address's hourly code budget. Throttle tests set their own.
     CODE_SENDS_PER_IP_PER_HOUR: '100000',
+    // The same for the other per-address budgets; address-limits.security.test.ts sets its own.
+    OIDC_STARTS_PER_IP_PER_HOUR: '100000',
+    LOGIN_CHALLENGES_PER_IP_PER_MINUTE: '100000',
     // For the same reason the risk engine's address signals (accounts, sign-ups and cards
     // per client address) are off by default: one address here is every customer of the
     // file. src/risk/*.security.test.ts pass RISK_POLICY='{}' and distinct addresses.

@@ -17,19 +17,24 @@ export interface OidcPair {
   stop(): Promise<void>;
 }
 
-export async function startOidcPair(opts: Omit<StartOptions, 'logDestination'> = {}): Promise<OidcPair> {
+/** `env`: more configuration for Konpay (a risk policy, throttle budgets). */
+export async function startOidcPair(opts: Omit<StartOptions, 'logDestination'> = {}, env: Record<string, string> = {}): Promise<OidcPair> {
   const op = await startTestOidcProvider({ redirectUris: [`${KONPAY_URL}/v1/oidc/${PROVIDER}/callback`] });
   const t = await startTestKonpay({
     PUBLIC_URL: KONPAY_URL,
     OIDC_PROVIDERS: JSON.stringify([{ name: PROVIDER, label: 'Test ID', issuer: op.issuer, clientId: op.clientId, clientSecret: op.clientSecret }]),
+    ...env,
   }, opts);
   return { t, op, async stop() { await t.stop(); await op.close(); } };
 }
 
-/** One browser's cookies for Konpay (path-blind: every cookie on every request, as tests need). */
+/**
+ * One browser's cookies for Konpay (path-blind: every cookie on every request, as tests
+ * need), and optionally its client address (else the injector's 127.0.0.1).
+ */
 export class Browser {
   readonly cookies = new Map<string, string>();
-  constructor(private readonly t: TestKonpay) {}
+  constructor(private readonly t: TestKonpay, private readonly ip?: string) {}
 
   header(): string {
     return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
@@ -37,7 +42,9 @@ export class Browser {
 
   async request(method: 'GET' | 'POST' | 'DELETE', url: string, headers: Record<string, string> = {}, payload?: object): Promise<LightMyRequestResponse> {
     const cookie = this.header();
-    const res = await this.t.konpay.app.inject({ method, url, headers: { ...(cookie ? { cookie } : {}), ...headers }, ...(payload ? { payload } : {}) });
+    const res = await this.t.konpay.app.inject({
+      method, url, headers: { ...(cookie ? { cookie } : {}), ...headers }, ...(payload ? { payload } : {}), ...(this.ip ? { remoteAddress: this.ip } : {}),
+    });
     for (const c of res.cookies as { name: string; value: string; expires?: Date; maxAge?: number }[]) {
       const gone = (c.expires && c.expires.getTime() <= Date.now()) || c.maxAge === 0 || c.value === '';
       if (gone) this.cookies.delete(c.name);

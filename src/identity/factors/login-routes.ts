@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { problemSchema } from '../../http/problem.js';
 import { problem } from '../../shared/errors.js';
 import { fromPublicId, toPublicId } from '../../shared/ids.js';
+import { riskErrors } from '../../risk/errors.js';
 import { identityErrors } from '../errors.js';
 import { clientOf, deviceCredentialOf } from '../http-auth.js';
 import { issued } from '../routes/auth.js';
@@ -11,7 +12,7 @@ import type { FactorDeps } from './deps.js';
 import { completePasskeyLogin, passkeyLoginOptions } from './passkey-login.js';
 import { passkeyLoginOptions as optionsSchema, passkeyLoginOptionsBody, passkeyLoginVerifyBody } from './schemas.js';
 
-const errors = { 400: problemSchema, 401: problemSchema, 404: problemSchema, 423: problemSchema };
+const errors = { 400: problemSchema, 401: problemSchema, 403: problemSchema, 404: problemSchema, 423: problemSchema };
 
 export function passkeyLoginRoutes(d: FactorDeps, opts: { secureCookies: boolean }): FastifyPluginAsyncZod {
   return async (app) => {
@@ -29,7 +30,7 @@ export function passkeyLoginRoutes(d: FactorDeps, opts: { secureCookies: boolean
     app.post('/v1/login/passkey/verify', {
       schema: {
         tags: ['identity'], summary: 'Finish signing in with a passkey',
-        description: 'A passkey is both factors at once. A new device is remembered (device credential) and reported to the customer, but not put in restricted mode: a passkey cannot be phished.',
+        description: 'A passkey is both factors at once. A new device is remembered (device credential) and reported to the customer, but not put in restricted mode: a passkey cannot be phished. 403 `risk_declined` when Konpay\'s security checks refuse the sign-in.',
         body: passkeyLoginVerifyBody, response: { 200: sessionIssued, ...errors },
       },
     }, async (req, reply) => {
@@ -42,6 +43,7 @@ export function passkeyLoginRoutes(d: FactorDeps, opts: { secureCookies: boolean
         case 'invalid': throw problem(identityErrors, 'passkey_invalid');
         case 'cloned': throw problem(identityErrors, 'passkey_cloned');
         case 'account_frozen': throw problem(identityErrors, 'account_frozen');
+        case 'risk_declined': throw problem(riskErrors, 'risk_declined');
       }
     });
   };

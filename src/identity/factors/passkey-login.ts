@@ -3,6 +3,15 @@
  * private key never leaves the authenticator, the browser binds the signature to our
  * origin and RP ID, and user verification (PIN or biometric) is required, so a passkey
  * counts as both factors and cannot be phished the way 7pay's passwords and SMS were.
+ *
+ * The risk engine judges it like any login (RISK-1), after the assertion verified (so
+ * its answer tells nothing to someone without the passkey). Its step-up asks for a
+ * second factor, and a user-verified passkey is one — the strongest we accept, the one
+ * re-authentication takes too — so the engine is told this sign-in passed one just now
+ * and settles the step-up itself (logged as `steppedUp`); sending the customer on to an
+ * SMS code would trade a factor that cannot be phished for one that can. For the same
+ * reason the session counts as second-factor verified, as after a password and a code
+ * (login.ts) or a re-authentication with a passkey. A deny or hold refuses the sign-in.
  */
 import {
   generateAuthenticationOptions, type AuthenticationResponseJSON, type PublicKeyCredentialRequestOptionsJSON,
@@ -12,7 +21,7 @@ import { withTransaction } from '../../db/tx.js';
 import { hmac } from '../../shared/crypto.js';
 import { newUuid } from '../../shared/ids.js';
 import { normaliseIdentifier } from '../contact.js';
-import { findActiveDevice, insertDevice, touchDevice } from '../repo/sessions.js';
+import { findActiveDevice, insertDevice, markSecondFactor, touchDevice } from '../repo/sessions.js';
 import { findUser, findUserByEmail, findUserByPhone, type UserRow } from '../repo/users.js';
 import type { ClientInfo, IssuedSession } from '../sessions.js';
 import { acceptAssertion } from './assertion.js';
@@ -53,7 +62,9 @@ export type PasskeyLoginResult =
   | { kind: 'flow_not_found' }
   | { kind: 'invalid' }
   | { kind: 'cloned' }
-  | { kind: 'account_frozen' };
+  | { kind: 'account_frozen' }
+  /** The risk engine refused the sign-in (after a valid assertion: no enumeration). */
+  | { kind: 'risk_declined' };
 
 export interface PasskeyLoginInput {
   response: AuthenticationResponseJSON;
@@ -79,23 +90,32 @@ export async function completePasskeyLogin(d: FactorDeps, flowId: string, input:
     const verdict = await acceptAssertion(d, q, passkey, input.response, flow.challenge, now);
     if (verdict !== 'ok') return { kind: verdict };
     if (user.frozen_at) return { kind: 'account_frozen' };
-    return issueSession(d, q, user, device, input, client, now);
+    const knownId = device && device.userId === user.id && (await findActiveDevice(q, user.id, device.deviceId)) ? device.deviceId : null;
+    const risk = await d.risk.assessAccount(q, {
+      action: 'login', userId: user.id, deviceId: knownId, ip: client.ip, amount: 0,
+      fingerprint: null, secondFactorAt: now, subjectId: null, loginFailures: 0, now,
+    });
+    // A step-up was settled by the passkey itself (steppedUp: the outcome is allow).
+    if (risk.outcome !== 'allow') return { kind: 'risk_declined' };
+    return issueSession(d, q, user, knownId, input, client, now);
   });
 }
 
 async function issueSession(
-  d: FactorDeps, q: PoolClient, user: UserRow, device: { userId: string; deviceId: string } | undefined,
+  d: FactorDeps, q: PoolClient, user: UserRow, knownId: string | null,
   input: PasskeyLoginInput, client: ClientInfo, now: Date,
 ): Promise<PasskeyLoginResult> {
   const base = { kind: 'authenticated' as const, userId: user.id, mustResetPassword: user.must_reset_password, restrictedUntil: null };
-  if (device && device.userId === user.id && (await findActiveDevice(q, user.id, device.deviceId))) {
-    await touchDevice(q, device.deviceId, now);
-    const session = await d.sessions.issue(q, user.id, device.deviceId, input.transport, client, now);
-    return { ...base, session, deviceId: device.deviceId, deviceCredential: undefined };
+  if (knownId) {
+    await touchDevice(q, knownId, now);
+    const session = await d.sessions.issue(q, user.id, knownId, input.transport, client, now);
+    await markSecondFactor(q, session.sessionId, now);
+    return { ...base, session, deviceId: knownId, deviceCredential: undefined };
   }
   const deviceId = newUuid();
   await insertDevice(q, { id: deviceId, userId: user.id, label: input.deviceLabel, now });
   const session = await d.sessions.issue(q, user.id, deviceId, input.transport, client, now);
+  await markSecondFactor(q, session.sessionId, now);
   const deviceCredential = await d.devices.issue({ userId: user.id, deviceId }, now);
   // Still a new-device sign-in, told to the customer (ID-13). But unlike a password plus
   // SMS or TOTP, a passkey cannot be phished or relayed from another origin, which is how

@@ -18,6 +18,12 @@
  *   flow as a password would (login.ts, openSecondFactorStep), finished by SMS, TOTP, a
  *   recovery code or a passkey, which remembers the device, restricts the account for a
  *   day and notifies the customer (new_device_login).
+ * - The risk engine judges the sign-in as it judges a password's (RISK-1), after the
+ *   token verified and the link was found: deny or hold refuses it (`risk_declined`); a
+ *   step-up sends even a remembered device through that second factor, keeping the
+ *   device as a password's step-up does (login.ts); a new device needs it anyway. No
+ *   password was typed, so `loginFailures` is 0: strangers' wrong passwords on the
+ *   account say nothing about who holds the provider's session.
  * - Link: the account and session that asked (after a re-authentication) get the pair,
  *   if that session is still signed in and the pair is nobody else's; notified.
  */
@@ -38,6 +44,8 @@ export type CallbackOutcome =
   | { kind: 'not_linked' }
   | { kind: 'linked' }
   | { kind: 'account_frozen' }
+  /** The risk engine refused the sign-in (only for a linked identity: no enumeration). */
+  | { kind: 'risk_declined' }
   /** No live flow of this browser for this provider: replayed, expired, or another browser's. */
   | { kind: 'flow_invalid' }
   | { kind: 'provider_error' }
@@ -79,7 +87,13 @@ async function signIn(d: OidcDeps, id: VerifiedIdentity, deviceCredential: strin
     if (user.frozen_at) return { kind: 'account_frozen' };
     await touchLink(q, ext.id, now);
     const known = device && device.userId === user.id && (await findActiveDevice(q, user.id, device.deviceId));
+    const risk = await d.risk.assessAccount(q, {
+      action: 'login', userId: user.id, deviceId: known ? device.deviceId : null, ip: client.ip, amount: 0,
+      fingerprint: null, secondFactorAt: null, subjectId: null, loginFailures: 0, now,
+    });
+    if (risk.outcome === 'deny' || risk.outcome === 'hold') return { kind: 'risk_declined' };
     if (!known) return openSecondFactorStep(d, q, user, now);
+    if (risk.outcome === 'step_up') return openSecondFactorStep(d, q, user, now, device.deviceId);
     await touchDevice(q, device.deviceId, now);
     const session = await d.sessions.issue(q, user.id, device.deviceId, 'cookie', client, now);
     return { kind: 'authenticated', userId: user.id, session, mustResetPassword: user.must_reset_password };

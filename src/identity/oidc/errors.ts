@@ -7,6 +7,7 @@ import { defineErrors } from '../../shared/errors.js';
  */
 export const oidcErrors = defineErrors('oidc', {
   oidc_provider_unknown: { status: 404, title: 'No such sign-in provider', hint: 'GET /v1/oidc/providers lists the ones configured.' },
+  oidc_start_limit: { status: 429, title: 'Too many sign-ins with an external ID were started from your network', hint: 'Wait for the number of seconds in `Retry-After`, or sign in with your password.' },
   oidc_unavailable: { status: 503, title: 'The sign-in provider cannot be reached right now', hint: 'Try again in a moment, or sign in with your password.' },
   oidc_flow_invalid: { status: 400, title: 'This sign-in was already used, has expired, or was started in another browser', hint: 'Start again from the sign-in screen, in the same browser.' },
   oidc_provider_error: { status: 400, title: 'The provider did not sign you in', hint: 'You may have cancelled at the provider. Start again, or sign in with your password.' },

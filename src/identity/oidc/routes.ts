@@ -12,6 +12,8 @@ import { problemSchema } from '../../http/problem.js';
 import { problem } from '../../shared/errors.js';
 import { toPublicId } from '../../shared/ids.js';
 import { clientOf, deviceCredentialOf, requirePrivileged, requireSession, setSessionCookies, type AuthDeps } from '../http-auth.js';
+import { retryAfter } from '../problems.js';
+import type { AddressLimit } from '../throttle/address-limit.js';
 import { oidcCallback, type CallbackOutcome } from './callback.js';
 import { oidcErrors } from './errors.js';
 import { OIDC_FLOW_MS, startOidc, type OidcDeps, type Purpose } from './flows.js';
@@ -43,6 +45,7 @@ export function landing(purpose: Purpose, provider: string, o: CallbackOutcome):
     case 'linked': return frag({ oidc: 'linked', provider });
     case 'not_linked': return frag({ oidc: 'error', code: 'oidc_not_linked', provider });
     case 'account_frozen': return frag({ oidc: 'error', code: 'account_frozen' });
+    case 'risk_declined': return frag({ oidc: 'error', code: 'risk_declined' });
     case 'flow_invalid': return frag({ oidc: 'error', code: 'oidc_flow_invalid' });
     case 'provider_error': return frag({ oidc: 'error', code: 'oidc_provider_error' });
     case 'token_invalid': return frag({ oidc: 'error', code: 'oidc_token_invalid' });
@@ -53,7 +56,8 @@ export function landing(purpose: Purpose, provider: string, o: CallbackOutcome):
   }
 }
 
-export function oidcRoutes(d: OidcDeps, opts: { secureCookies: boolean; publicUrl: string }): FastifyPluginAsyncZod {
+/** `opts.starts`: each start writes a flow row, before anything is proven: a budget per client address. */
+export function oidcRoutes(d: OidcDeps, opts: { secureCookies: boolean; publicUrl: string; starts: AddressLimit }): FastifyPluginAsyncZod {
   return async (app) => {
     app.get('/v1/oidc/providers', {
       schema: { tags: ['identity'], summary: 'The external IDs you can sign in with (OpenID Connect)', response: { 200: providersList } },
@@ -62,11 +66,13 @@ export function oidcRoutes(d: OidcDeps, opts: { secureCookies: boolean; publicUr
     app.get('/v1/oidc/:provider/start', {
       schema: {
         tags: ['identity'], summary: 'Sign in with an external ID: redirects to the provider',
-        description: 'Authorization code flow with PKCE (S256), state and nonce, kept server-side for 10 minutes and bound to this browser by an HttpOnly cookie. Only an identity linked to an account signs in, and on a device not seen before it still needs a second factor.',
-        params: providerParam, response: { 302: redirectAnswer, 404: problemSchema, 503: problemSchema },
+        description: 'Authorization code flow with PKCE (S256), state and nonce, kept server-side for 10 minutes and bound to this browser by an HttpOnly cookie. Only an identity linked to an account signs in, and on a device not seen before it still needs a second factor. 429 `oidc_start_limit` (with `Retry-After`) past OIDC_STARTS_PER_IP_PER_HOUR from one address.',
+        params: providerParam, response: { 302: redirectAnswer, 404: problemSchema, 429: problemSchema, 503: problemSchema },
       },
     }, async (req, reply) => {
       const provider = known(d, req.params.provider);
+      const limited = await opts.starts.take(clientOf(req).ip, d.clock.now());
+      if (limited.kind === 'wait') throw problem(oidcErrors, 'oidc_start_limit', undefined, retryAfter(limited.retryAfterMs));
       const r = await startOidc(d, provider, 'login', null);
       if (r.kind === 'unavailable') throw problem(oidcErrors, 'oidc_unavailable');
       bindBrowser(reply, r.binding, opts.secureCookies);

@@ -1,9 +1,10 @@
 /**
  * Builds the throttle for the composition root: the counter store (Redis when a URL is
- * configured, else PostgreSQL), the login guard, the code-send budgets and the
- * proof-of-work challenges, all over one store and one set of keys.
+ * configured, else PostgreSQL), the login guard, the code-send budgets, the proof-of-work
+ * challenges and the per-address budgets, all over one store and one set of keys.
  */
 import type pg from 'pg';
+import { AddressLimit } from './address-limit.js';
 import { FailureBreaker } from './breaker.js';
 import { CounterKeys } from './keys.js';
 import { ThrottleGuard } from './login-guard.js';
@@ -20,6 +21,9 @@ export interface Throttle {
   readonly sends: CodeSendThrottle;
   readonly pow: ProofOfWork;
   readonly breaker: FailureBreaker;
+  /** Per-address budgets of `GET /v1/oidc/{provider}/start` and `GET /v1/login/challenge`. */
+  readonly oidcStarts: AddressLimit;
+  readonly challenges: AddressLimit;
 }
 
 export function buildThrottle(o: {
@@ -37,5 +41,10 @@ export function buildThrottle(o: {
   const breaker = new FailureBreaker(store, keys, o.settings.login.breakerFailuresPerMinute);
   const pow = new ProofOfWork(o.signingKey, o.settings.pow, store, keys);
   const guard = new ThrottleGuard({ store, keys, backoffs: loginBackoffs(o.settings.login), breaker, pow });
-  return { store, guard, sends: new CodeSendThrottle(store, keys, o.settings.sends), pow, breaker };
+  const { oidcStarts, challenges } = o.settings.addresses;
+  return {
+    store, guard, sends: new CodeSendThrottle(store, keys, o.settings.sends), pow, breaker,
+    oidcStarts: new AddressLimit(store, (ip) => keys.oidcStartIp(ip), oidcStarts),
+    challenges: new AddressLimit(store, (ip) => keys.challengeIp(ip), challenges),
+  };
 }

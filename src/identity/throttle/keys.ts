@@ -45,6 +45,14 @@ export class CounterKeys {
   sendIp(ip: string): string {
     return this.#h('si', ipGroup(ip));
   }
+  /** External ID sign-ins started from one IPv4 address or IPv6 /64. */
+  oidcStartIp(ip: string): string {
+    return this.#h('xo', ipGroup(ip));
+  }
+  /** Proof-of-work challenges handed to one IPv4 address or IPv6 /64. */
+  challengeIp(ip: string): string {
+    return this.#h('pc', ipGroup(ip));
+  }
   /** A proof-of-work challenge, once its solution has been used. */
   usedChallenge(nonce: string): string {
     return this.#h('pw', nonce);

@@ -82,12 +82,39 @@ describe.each(['postgres', 'redis'] as const)('login guard on %s', (storeName) =
     for (let i = 0; i < 6; i++) await failOnce(t, clock, a);
     expect((await t.guard.check(a, clock.now())).kind).toBe('wait');
     clock.advance(1000);
-    expect(await t.guard.check(a, clock.now())).toEqual({ kind: 'allow' });
+    expect(await t.guard.check(a, clock.now())).toMatchObject({ kind: 'allow' });
     await t.guard.succeeded(a, clock.now());
-    for (let i = 0; i < 2; i++) expect(await failOnce(t, clock, a)).toEqual({ kind: 'allow' });
+    for (let i = 0; i < 2; i++) expect(await failOnce(t, clock, a)).toMatchObject({ kind: 'allow' });
     // The address kept its 8 failures: the 9th from it, on any account, waits.
-    expect(await failOnce(t, clock, from(account(), '192.0.2.20'))).toEqual({ kind: 'allow' });
+    expect(await failOnce(t, clock, from(account(), '192.0.2.20'))).toMatchObject({ kind: 'allow' });
     expect((await t.guard.check(from(account(), '192.0.2.20'), clock.now())).kind).toBe('wait');
+  });
+
+  it('tells an allowed attempt how many failed before it since the last success (the risk engine\'s login_failures)', async () => {
+    const t = guard();
+    const clock = new ManualClock();
+    const acct = account();
+    const a = from(acct, '192.0.2.30');
+    expect(await failOnce(t, clock, a)).toEqual({ kind: 'allow', priorFailures: 0 });
+    // An unknown device reports the account-wide counter: wrong passwords from anywhere.
+    for (let i = 0; i < 2; i++) await failOnce(t, clock, from(acct, v6(300 + i)));
+    expect(await t.guard.check(a, clock.now())).toEqual({ kind: 'allow', priorFailures: 3 });
+    await t.guard.succeeded(a, clock.now());
+    expect(await t.guard.check(a, clock.now())).toEqual({ kind: 'allow', priorFailures: 0 });
+    await t.guard.succeeded(a, clock.now());
+
+    // The owner's phone reports its own counter: strangers' failures elsewhere are not its holder's.
+    for (let i = 0; i < 4; i++) await failOnce(t, clock, from(acct, v6(400 + i)));
+    const owner = from(acct, '192.0.2.30', { knownDevice: true });
+    expect(await failOnce(t, clock, owner)).toEqual({ kind: 'allow', priorFailures: 0 });
+    for (let i = 0; i < 2; i++) await failOnce(t, clock, owner);
+    expect(await t.guard.check(owner, clock.now())).toEqual({ kind: 'allow', priorFailures: 3 });
+    await t.guard.succeeded(owner, clock.now());
+    expect(await t.guard.check(owner, clock.now())).toEqual({ kind: 'allow', priorFailures: 0 });
+
+    // Failures are forgotten with their counter, after 30 quiet days.
+    clock.advance(30 * 86_400_000);
+    expect(await t.guard.check(a, clock.now())).toEqual({ kind: 'allow', priorFailures: 0 });
   });
 
   it('groups IPv6 addresses by /64 for the per-IP counter', async () => {
@@ -96,7 +123,7 @@ describe.each(['postgres', 'redis'] as const)('login guard on %s', (storeName) =
     // 30 free failures per address; the 31st blocks it.
     for (let i = 0; i < 31; i++) await failOnce(t, clock, from(account(), `2001:db8:aa:1::${(i + 1).toString(16)}`));
     expect((await t.guard.check(from(account(), '2001:db8:aa:1:ffff::9'), clock.now())).kind).toBe('wait');
-    expect(await t.guard.check(from(account(), '2001:db8:aa:2::1'), clock.now())).toEqual({ kind: 'allow' });
+    expect(await t.guard.check(from(account(), '2001:db8:aa:2::1'), clock.now())).toMatchObject({ kind: 'allow' });
   });
 
   it('never allows more than 100 consecutive failures on an account without the full wait', async () => {
@@ -119,7 +146,7 @@ describe.each(['postgres', 'redis'] as const)('login guard on %s', (storeName) =
       const d = await t.guard.check(from(acct, v6(1000 + i)), clock.now());
       expect(d).toEqual({ kind: 'wait', retryAfterMs: 86_400_000 });
       clock.advance(86_400_000);
-      expect(await failOnce(t, clock, from(acct, v6(2000 + i)))).toEqual({ kind: 'allow' });
+      expect(await failOnce(t, clock, from(acct, v6(2000 + i)))).toMatchObject({ kind: 'allow' });
     }
   });
 
@@ -132,11 +159,11 @@ describe.each(['postgres', 'redis'] as const)('login guard on %s', (storeName) =
     expect((await t.guard.check(from(acct, v6(99)), clock.now())).kind).toBe('wait');
     // Same carrier NAT address as the attacker, even: the owner's phone is judged by its own counter.
     const owner = from(acct, '198.51.100.7', { knownDevice: true });
-    expect(await t.guard.check(owner, clock.now())).toEqual({ kind: 'allow' });
+    expect(await t.guard.check(owner, clock.now())).toMatchObject({ kind: 'allow' });
     await t.guard.succeeded(owner, clock.now());
     // …which only the owner's own mistakes on that phone can fill.
-    for (let i = 0; i < 5; i++) expect(await failOnce(t, clock, owner)).toEqual({ kind: 'allow' });
-    expect(await failOnce(t, clock, owner)).toEqual({ kind: 'allow' });
+    for (let i = 0; i < 5; i++) expect(await failOnce(t, clock, owner)).toMatchObject({ kind: 'allow' });
+    expect(await failOnce(t, clock, owner)).toMatchObject({ kind: 'allow' });
     expect(await t.guard.check(owner, clock.now())).toEqual({ kind: 'wait', retryAfterMs: 1000 });
   });
 
@@ -151,8 +178,8 @@ describe.each(['postgres', 'redis'] as const)('login guard on %s', (storeName) =
     const ownerNewPhone = from(acct, '192.0.2.99');
     expect((await t.guard.check(ownerNewPhone, clock.now())).kind).toBe('wait');
     clock.advance(CAP);
-    expect(await t.guard.check(ownerNewPhone, clock.now())).toEqual({ kind: 'allow' });
-    expect(await t.guard.check(from(account(), '203.0.113.9'), clock.now())).toEqual({ kind: 'allow' });
+    expect(await t.guard.check(ownerNewPhone, clock.now())).toMatchObject({ kind: 'allow' });
+    expect(await t.guard.check(from(account(), '203.0.113.9'), clock.now())).toMatchObject({ kind: 'allow' });
   });
 
   it('asks unknown devices for proof of work while failures run high, and stops asking when they fall', async () => {
@@ -161,14 +188,14 @@ describe.each(['postgres', 'redis'] as const)('login guard on %s', (storeName) =
     for (let i = 0; i < 20; i++) await failOnce(t, clock, from(account(), v6(i)));
     const newcomer = from(account(), v6(500));
     expect(await t.guard.check(newcomer, clock.now())).toEqual({ kind: 'proof_of_work_required' });
-    expect(await t.guard.check({ ...newcomer, knownDevice: true }, clock.now())).toEqual({ kind: 'allow' });
+    expect(await t.guard.check({ ...newcomer, knownDevice: true }, clock.now())).toMatchObject({ kind: 'allow' });
     const proof = await solvePow(await t.pow.challenge(clock.now()));
-    expect(await t.guard.check({ ...newcomer, proofOfWork: proof }, clock.now())).toEqual({ kind: 'allow' });
+    expect(await t.guard.check({ ...newcomer, proofOfWork: proof }, clock.now())).toMatchObject({ kind: 'allow' });
     expect(await t.guard.check({ ...newcomer, proofOfWork: proof }, clock.now())).toEqual({ kind: 'proof_of_work_required' });
     // A minute later half the failures are still inside the sliding minute; two minutes later none.
     clock.advance(60_000);
     expect(await t.breaker.rate(clock.now())).toBe(10);
     clock.advance(60_000);
-    expect(await t.guard.check(newcomer, clock.now())).toEqual({ kind: 'allow' });
+    expect(await t.guard.check(newcomer, clock.now())).toMatchObject({ kind: 'allow' });
   });
 });

@@ -15,6 +15,17 @@
  * - A device that holds a valid device credential for the account is judged only by
  *   its own (account, IP) counter, apart from strangers' counters: the account, IP and
  *   global counters, which an attacker can drive, never slow the owner's phone.
+ * - An allowed attempt reports the failures its first counter held before it (the count
+ *   after counting it, minus itself): the risk engine's `login_failures` signal. A known
+ *   device reports its own (account, IP) counter, not the account-wide one, for the same
+ *   reason as above: strangers' guesses from elsewhere never reset on the owner's logins
+ *   (`succeeded`), so reporting them would send the owner's phone through a second factor
+ *   at every sign-in for the counter's 30 days — an attacker's lever on the owner — while
+ *   they say nothing about whoever holds the phone; the stranger's own attempts, from
+ *   devices without the credential, always need a second factor anyway. What the phone's
+ *   counter holds — wrong passwords typed with the credential from this address, by the
+ *   owner or by whoever took the phone — is exactly what should make its holder prove
+ *   the second factor.
  */
 import type { GuardDecision, LoginAttempt, LoginGuard } from '../deps.js';
 import type { FailureBreaker } from './breaker.js';
@@ -35,7 +46,7 @@ export class ThrottleGuard implements LoginGuard {
     pow: ProofOfWork;
   }) {}
 
-  /** The keys that must be open for the attempt, and those it is counted on. */
+  /** The keys that must be open for the attempt, and those it is counted on (the first is the one reported). */
   #keys(a: LoginAttempt): { gates: string[]; counted: [string, Backoff][] } {
     const { keys, backoffs } = this.o;
     if (a.knownDevice) {
@@ -61,11 +72,15 @@ export class ThrottleGuard implements LoginGuard {
     ]);
     if (wait > 0) return { kind: 'wait', retryAfterMs: wait };
     if (breakerOn && (await this.o.pow.redeem(a.proofOfWork, now)) !== 'verified') return { kind: 'proof_of_work_required' };
+    let priorFailures: number | undefined;
     for (const [key, backoff] of counted) {
       const r = await this.o.store.fail(key, now, backoff, 'refuse');
       if (r.kind === 'blocked') return { kind: 'wait', retryAfterMs: (await this.#longestWait(gates, now)) || RACE_RETRY_MS };
+      // `check` counts every attempt until a success resets the key: this one is in the
+      // count. (So is an attempt racing it; that errs towards asking a second factor.)
+      priorFailures ??= r.count - 1;
     }
-    return { kind: 'allow' };
+    return { kind: 'allow', priorFailures: priorFailures ?? 0 };
   }
 
   async failed(a: LoginAttempt, now: Date): Promise<void> {

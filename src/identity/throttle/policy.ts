@@ -28,6 +28,15 @@
  * - Codes: 5 per destination and 30 per IP per hour. Sign-up needs 2, a retry or two
  *   more; beyond that a number receiving code after code is being bombed or "pumped"
  *   (premium numbers billed per SMS), and 30 from one address is a script.
+ * - Endpoints that cost us something per call before any credential is checked have a
+ *   budget per address (address-limit.ts). External ID sign-in starts: 60 per hour; each
+ *   writes a flow row kept 10 minutes and may call the provider, and a customer needs one
+ *   per sign-in (a few with retries), so 60 lets the customers behind one carrier NAT
+ *   address through while a script from one address writes 60 rows an hour, not
+ *   thousands a second. Proof-of-work challenges: 30 per minute; each costs a key
+ *   derivation (pow.ts makes the challenge's key itself), one is needed per login
+ *   attempt while the breaker is on, and the per-IP login budget (30 failures) runs out
+ *   long before an honest address needs more.
  */
 import type { Backoff } from './store.js';
 
@@ -61,10 +70,24 @@ export interface SendSettings {
   readonly perIpPerHour: number;
 }
 
+/** A fixed window per client address: at most `limit` calls in `windowMs` from its first. */
+export interface WindowLimit {
+  readonly limit: number;
+  readonly windowMs: number;
+}
+
+export interface AddressLimitSettings {
+  /** `GET /v1/oidc/{provider}/start` */
+  readonly oidcStarts: WindowLimit;
+  /** `GET /v1/login/challenge` */
+  readonly challenges: WindowLimit;
+}
+
 export interface ThrottleSettings {
   readonly login: LoginThrottleSettings;
   readonly pow: ProofOfWorkSettings;
   readonly sends: SendSettings;
+  readonly addresses: AddressLimitSettings;
 }
 
 /**

@@ -1,7 +1,16 @@
-/** GET /v1/login/challenge: a proof-of-work challenge, for logins while the breaker is on. */
+/**
+ * GET /v1/login/challenge: a proof-of-work challenge, for logins while the breaker is on.
+ * Anyone may ask, and each costs a key derivation: a budget per address (address-limit.ts).
+ */
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { problemSchema } from '../../http/problem.js';
 import type { Clock } from '../../shared/clock.js';
+import { problem } from '../../shared/errors.js';
+import { identityErrors } from '../errors.js';
+import { clientOf } from '../http-auth.js';
+import { retryAfter } from '../problems.js';
+import type { AddressLimit } from './address-limit.js';
 import type { ProofOfWork } from './pow.js';
 
 const challengeSchema = z.object({
@@ -33,18 +42,21 @@ const challengeSchema = z.object({
     }],
   });
 
-export function challengeRoutes(pow: ProofOfWork, clock: Clock): FastifyPluginAsyncZod {
+export function challengeRoutes(o: { pow: ProofOfWork; limit: AddressLimit }, clock: Clock): FastifyPluginAsyncZod {
   return async (app) => {
     app.get('/v1/login/challenge', {
       schema: {
         tags: ['identity'], summary: 'Get a proof-of-work challenge for signing in',
-        description: 'Needed only after a login answered `428 proof_of_work_required` (many sign-ins are failing across the service). Each solution works once and expires after a few minutes. Devices that signed in before are never asked.',
-        response: { 200: challengeSchema },
+        description: 'Needed only after a login answered `428 proof_of_work_required` (many sign-ins are failing across the service). Each solution works once and expires after a few minutes. Devices that signed in before are never asked. 429 `challenge_limit` (with `Retry-After`) past LOGIN_CHALLENGES_PER_IP_PER_MINUTE from one address.',
+        response: { 200: challengeSchema, 429: problemSchema },
       },
-    }, async (_req, reply) => {
+    }, async (req, reply) => {
+      const now = clock.now();
+      const r = await o.limit.take(clientOf(req).ip, now);
+      if (r.kind === 'wait') throw problem(identityErrors, 'challenge_limit', undefined, retryAfter(r.retryAfterMs));
       // Never cached: each challenge is single use.
       reply.header('cache-control', 'no-store');
-      return pow.challenge(clock.now());
+      return o.pow.challenge(now);
     });
   };
 }

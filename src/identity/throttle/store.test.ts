@@ -94,6 +94,24 @@ describe.each(['postgres', 'redis'] as const)('%s counter store', (name) => {
     expect(await store().fail(key, at(60_003), backoff, 'count')).toMatchObject({ count: 1 });
   });
 
+  it('numbers the attempts counted since the last reset: the login guard\'s failures-before-this-one is that number less one', async () => {
+    const key = fresh();
+    const counts: number[] = [];
+    const attempt = async (ms: number) => {
+      const r = await store().fail(key, at(ms), backoff, 'refuse');
+      counts.push(r.kind === 'counted' ? r.count : -1);
+    };
+    await attempt(0);
+    await attempt(1);
+    await store().reset([key]);
+    await attempt(2);
+    await attempt(3);
+    await attempt(4); // the 3rd since the reset: blocked for 1 s
+    await attempt(5); // refused, not counted
+    await attempt(1004);
+    expect(counts).toEqual([1, 2, 1, 2, 3, -1, 4]);
+  });
+
   it('counts hits in a window up to a limit, then starts a new window', async () => {
     const key = fresh();
     const w = { windowMs: 10_000, limit: 3 };
