@@ -19,8 +19,8 @@ import { newUuid } from '../shared/ids.js';
 import type { OpenCase } from './cases.js';
 import { decide, type RiskDecision } from './decide.js';
 import type { RiskPolicy } from './policy.js';
-import { readAccounts, readAddress, toSignals } from './read.js';
-import { insertDecisions, type DecisionRow } from './repo.js';
+import { afterPayment, readAccounts, readAddress, toSignals, withEarlierInBatch } from './read.js';
+import { insertDecisions, type AccountSignalsRow, type DecisionRow } from './repo.js';
 import type { RiskOutcome } from './rules.js';
 import type { RiskAction, RiskSignals } from './signals.js';
 
@@ -149,10 +149,15 @@ export class RiskEngine {
   async assessPayments(q: Queryable, asks: readonly PaymentAsk[], now: Date): Promise<RiskVerdict[]> {
     const p = this.d.policy;
     const rows = await readAccounts(q, p, asks.map((a) => ({ userId: a.userId, deviceId: a.deviceId, storeId: a.storeId })), now);
+    // A payer's earlier payments in this batch, which the one read could not see.
+    const earlier = new Map<string, AccountSignalsRow>();
     return asks.map((a, i) => {
-      const account = rows[i];
+      const read = rows[i];
+      const account = read && withEarlierInBatch(read, earlier.get(a.userId));
       const signals = toSignals({ action: 'payment', amount: a.amount, categories: a.categories, account, now });
-      return this.verdict(decide(signals, p), account?.device_second_factor_at ?? null, now);
+      const v = this.verdict(decide(signals, p), account?.device_second_factor_at ?? null, now);
+      if (account && v.outcome === 'allow') earlier.set(a.userId, afterPayment(account, a.amount, now));
+      return v;
     });
   }
 

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { messagesTo } from '../../test/harness/customer.js';
-import { codeOf, declineOf, newOrder, pay, payerWith, posKey } from '../../test/harness/payments.js';
+import { codeOf, codesFor, declineOf, newOrder, pay, payerWith, posKey } from '../../test/harness/payments.js';
 import { riskPolicyEnv, type TestKonpay } from '../../test/harness/konpay.js';
 import { newTerminal, startTill, type TestTerminal } from '../../test/harness/pos.js';
 import { requestDigest, Idempotency, type IdempotentResult } from '../idempotency/idempotency.js';
@@ -35,27 +35,32 @@ class CountingEngine extends RiskEngine {
   }
 }
 
+/** A payment batcher over the engine (one lane, so submissions made together form one batch), and a request maker. */
+function batchTill(till: TestTerminal) {
+  const risk = new CountingEngine({ ownPool: t.konpay.pool, policy: DEFAULT_RISK_POLICY, paymentAllowSample: 1, random: Math.random, openCase, logger: t.konpay.logger });
+  const deps: PaymentsDeps = {
+    pool: t.konpay.pool, clock, logger: t.konpay.logger, limits: t.config.limits, signingKey: secretBytes(t.config.secrets.signingKey),
+    publicUrl: t.config.http.publicUrl, rules: t.config.payments, risk: enginePaymentRisk(risk, t.konpay.notifier), merchantEvents: undefined,
+    notifier: t.konpay.notifier, accounts: new AccountIds(),
+  };
+  const batcher = paymentBatcher(deps, new Idempotency(t.konpay.pool, clock), { maxBatch: 64, lanes: 1 });
+  const terminalOf = (x: TestTerminal) => ({
+    id: fromPublicId('trm', x.terminalId)!, storeId: fromPublicId('sto', x.storeId)!, merchantId: fromPublicId('mer', x.merchantId)!, keyId: x.keyId, storeName: 'Shibuya',
+  });
+  const ask = (code: string, amount: number, categories: string[], at: TestTerminal = till): PaymentRequest => {
+    const input = { code, amount, orderId: newOrder(), categories };
+    return {
+      terminal: terminalOf(at), key: posKey(), digest: requestDigest('POST', '/pos/v1/payments', input), input,
+      answer: (out) => (out.kind === 'approved' ? { status: 201, body: { id: out.payment.id } } : { status: 402, body: { reason: out.reason } }),
+    };
+  };
+  return { risk, batcher, ask };
+}
+const reasonOf = (r: IdempotentResult) => ('body' in r ? (r.body as { reason?: string }).reason ?? 'approved' : r.kind);
+
 describe('risk in the payment batch', () => {
   it('declines only the risky payment of a mixed batch, with one signals query for the batch', async () => {
-    const risk = new CountingEngine({ ownPool: t.konpay.pool, policy: DEFAULT_RISK_POLICY, paymentAllowSample: 1, random: Math.random, openCase, logger: t.konpay.logger });
-    const deps: PaymentsDeps = {
-      pool: t.konpay.pool, clock, logger: t.konpay.logger, limits: t.config.limits, signingKey: secretBytes(t.config.secrets.signingKey),
-      publicUrl: t.config.http.publicUrl, rules: t.config.payments, risk: enginePaymentRisk(risk, t.konpay.notifier), merchantEvents: undefined,
-      notifier: t.konpay.notifier, accounts: new AccountIds(),
-    };
-    const batcher = paymentBatcher(deps, new Idempotency(t.konpay.pool, clock), { maxBatch: 64, lanes: 1 });
-    const terminal = {
-      id: fromPublicId('trm', term.terminalId)!, storeId: fromPublicId('sto', term.storeId)!, merchantId: fromPublicId('mer', term.merchantId)!, keyId: term.keyId, storeName: 'Shibuya',
-    };
-    const ask = (code: string, amount: number, categories: string[]): PaymentRequest => {
-      const input = { code, amount, orderId: newOrder(), categories };
-      return {
-        terminal, key: posKey(), digest: requestDigest('POST', '/pos/v1/payments', input), input,
-        answer: (out) => (out.kind === 'approved' ? { status: 201, body: { id: out.payment.id } } : { status: 402, body: { reason: out.reason } }),
-      };
-    };
-    const reasonOf = (r: IdempotentResult) => ('body' in r ? (r.body as { reason?: string }).reason ?? 'approved' : r.kind);
-
+    const { risk, batcher, ask } = batchTill(term);
     const normal = await Promise.all([payerWith(t, term, 10_000), payerWith(t, term, 10_000), payerWith(t, term, 10_000)]);
     const thief = await payerWith(t, term, 40_000);
     // The thief's account was just recovered by someone: a big basket now waits for an analyst.
@@ -102,5 +107,21 @@ describe('risk in the payment batch', () => {
     // Three hours later the same trip is a train ride.
     clock.advance(3 * 3_600_000);
     expect(declineOf(await pay(osaka, await codeOf(t, who), 500))).toBeUndefined();
+  });
+
+  it('sees the same customer\'s earlier payment in the same batch (two stores 400 km apart at once)', async () => {
+    const osaka = await newTerminal(t);
+    const at = (storeId: string, lat: number, lon: number) => t.konpay.pool.query(`UPDATE stores SET latitude = $2, longitude = $3 WHERE id = $1`, [fromPublicId('sto', storeId), lat, lon]);
+    await at(term.storeId, 35.6581, 139.6975); // Shibuya
+    await at(osaka.storeId, 34.7025, 135.4959); // Umeda
+    const { risk, batcher, ask } = batchTill(term);
+    const who = await payerWith(t, term, 10_000);
+    const [one, two] = await codesFor(t, who, 2);
+    const [shibuya, umeda] = [ask(one!, 500, ['food']), ask(two!, 500, ['food'], osaka)];
+    const results = await Promise.all([batcher.submit(shibuya), batcher.submit(umeda)]);
+    expect(risk.reads).toEqual([2]);
+    expect(results.map(reasonOf)).toEqual(['approved', 'risk_review']);
+    const d = await t.konpay.pool.query(`SELECT reasons, signals->'previousPayment' AS prev FROM risk_decisions WHERE user_id = $1 AND outcome = 'hold'`, [who.uid]);
+    expect(d.rows).toEqual([{ reasons: ['impossible_travel'], prev: { minutesAgo: 0, km: expect.any(Number) } }]);
   });
 });

@@ -21,6 +21,35 @@ export async function readAccounts(q: Queryable, p: RiskPolicy, asks: readonly A
   return accountSignals(q, asks, ago(p, now, p.velocityWindowMinutes), ago(p, now, lookbackMinutes(p)));
 }
 
+/**
+ * A payer's signals as the batch's later payments see them: the batch's statement read
+ * everyone's history before any of its payments, so without this the same customer's
+ * second payment in one batch would look like their first (velocity, the store of the
+ * previous payment). `earlier` is what this payer's previous allowed payment in the
+ * batch left behind (see `afterPayment`).
+ */
+export function withEarlierInBatch(read: AccountSignalsRow, earlier: AccountSignalsRow | undefined): AccountSignalsRow {
+  if (!earlier) return read;
+  return {
+    ...read,
+    payments: earlier.payments, payment_amount: earlier.payment_amount,
+    prev_payment_at: earlier.prev_payment_at, prev_lat: earlier.prev_lat, prev_lon: earlier.prev_lon,
+  };
+}
+
+/**
+ * The signals after an allowed payment of `amount` at the row's store, now. Counted as
+ * made even though the batch may still decline it for money reasons: erring towards
+ * one payment too many stops a thief sooner and never lets one through.
+ */
+export function afterPayment(row: AccountSignalsRow, amount: number, now: Date): AccountSignalsRow {
+  return {
+    ...row,
+    payments: row.payments + 1, payment_amount: String(Number(row.payment_amount) + amount),
+    prev_payment_at: now, prev_lat: row.store_lat, prev_lon: row.store_lon,
+  };
+}
+
 export async function readAddress(
   q: Queryable, p: RiskPolicy, input: { ip: string | null; userId: string | null; fingerprint: string | null }, now: Date,
 ): Promise<AddressSignalsRow> {
