@@ -40,5 +40,7 @@ export const identityErrors = defineErrors('identity', {
   email_not_verified: { status: 409, title: 'Prove the code e-mailed to you first', hint: 'POST /v1/recovery/{flowId}/email with the code from the e-mail.' },
   contact_unchanged: { status: 400, title: 'That is already your e-mail address or phone number' },
   contact_taken: { status: 409, title: 'That e-mail address or phone number belongs to another account', hint: 'Only shown once you proved you hold it. Remove it from the other account first.' },
+  // The install id is a risk signal (install.ts); a garbled one is a client bug worth seeing.
+  install_id_invalid: { status: 400, title: 'The Konpay-Install header is not an install id', hint: 'Send `kpi_` and 22 base64url characters (16 random bytes the app made once and keeps across accounts and sign-outs), or leave the header out.' },
   freeze_link_invalid: { status: 400, title: 'This link is invalid, has expired or was already used', hint: 'If someone else is using your account, contact Konpay support: the app\'s Help screen, or the support number on konpay.jp.' },
 });

@@ -7,6 +7,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { problem } from '../shared/errors.js';
 import { safeEqual } from '../shared/crypto.js';
 import { identityErrors } from './errors.js';
+import { installOf, setInstallCookie } from './install.js';
 import { allowedWhileResetRequired } from './reset-gate.js';
 import type { Authenticated, IssuedSession, Sessions } from './sessions.js';
 import type pg from 'pg';
@@ -80,16 +81,21 @@ export function deviceCredentialOf(req: FastifyRequest): string | undefined {
   return (typeof h === 'string' ? h : undefined) ?? req.cookies[DEVICE_COOKIE];
 }
 
+/**
+ * Where a request comes from: address, user agent and install id (install.ts; a malformed
+ * `Konpay-Install` header is refused here with 400 `install_id_invalid`).
+ */
 export function clientOf(req: FastifyRequest) {
   const ua = req.headers['user-agent'];
-  return { ip: req.ip ?? null, userAgent: typeof ua === 'string' ? ua.slice(0, 256) : null };
+  return { ip: req.ip ?? null, userAgent: typeof ua === 'string' ? ua.slice(0, 256) : null, installId: installOf(req) };
 }
 
-/** For cookie sessions: sets the session, CSRF and (when given) device cookies. */
+/** For cookie sessions: sets the session, CSRF, install and (when given) device cookies. */
 export function setSessionCookies(reply: FastifyReply, s: IssuedSession, deviceCredential: string | undefined, secure: boolean): void {
   const base = { path: '/', sameSite: 'lax' as const, secure };
   reply.setCookie(SESSION_COOKIE, s.token, { ...base, httpOnly: true, expires: s.expiresAt });
   reply.setCookie(CSRF_COOKIE, s.csrfToken, { ...base, httpOnly: false, expires: s.expiresAt });
+  if (s.installId) setInstallCookie(reply, s.installId, secure);
   if (deviceCredential) reply.setCookie(DEVICE_COOKIE, deviceCredential, { ...base, httpOnly: true, maxAge: 400 * 86_400 });
 }
 

@@ -93,7 +93,7 @@ export async function login(d: IdentityDeps, input: LoginInput, client: ClientIn
     // keeping that device: no new device row, no restricted mode). The wrong passwords
     // before this one are the guard's count (login-guard.ts says which counter, and why).
     const risk = await d.risk.assessAccount(q, {
-      action: 'login', userId: user.id, deviceId: knownDevice ? device!.deviceId : null, ip: client.ip, amount: 0,
+      action: 'login', userId: user.id, deviceId: knownDevice ? device!.deviceId : null, ip: client.ip, installId: client.installId ?? null, amount: 0,
       fingerprint: null, secondFactorAt: null, subjectId: null, loginFailures: decision.priorFailures, now,
     });
     if (risk.outcome === 'deny' || risk.outcome === 'hold') return { kind: 'risk_declined' };

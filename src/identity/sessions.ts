@@ -6,6 +6,8 @@ import type { Queryable } from '../db/pool.js';
 import { isRetryable } from '../db/tx.js';
 import { newUuid } from '../shared/ids.js';
 import { hmac } from '../shared/crypto.js';
+import { installDigest, newInstallId } from '../shared/install-id.js';
+import { recordInstall } from './repo/installs.js';
 import { findSessionByTokenHash, insertSession, touchSession, type SessionRow } from './repo/sessions.js';
 import { findUser, type UserRow } from './repo/users.js';
 import { hashSessionToken, newSessionToken } from './tokens.js';
@@ -18,6 +20,11 @@ export interface SessionPolicy {
 export interface ClientInfo {
   ip: string | null;
   userAgent: string | null;
+  /**
+   * The install id the client presented (install.ts), well-formed or absent. A risk
+   * signal only: nothing is granted for it.
+   */
+  installId?: string | null;
 }
 
 export interface IssuedSession {
@@ -25,6 +32,12 @@ export interface IssuedSession {
   token: string;
   expiresAt: Date;
   csrfToken: string;
+  /**
+   * Cookie sessions: the install id the browser keeps (the one it sent, or a new one when
+   * it sent none), set again with the session cookies so it outlives them. Null for bearer
+   * sessions: the app keeps its own and sends it in `Konpay-Install`.
+   */
+  installId: string | null;
 }
 
 export type Authenticated = { session: SessionRow; user: UserRow };
@@ -39,12 +52,23 @@ export class Sessions {
     return hmac(this.signingKey, 'csrf', sessionId).toString('base64url');
   }
 
-  async issue(q: Queryable, userId: string, deviceId: string | null, transport: 'cookie' | 'bearer', client: ClientInfo, now: Date): Promise<IssuedSession> {
+  /**
+   * Opens a session and notes the install it was opened on (RISK-1: accounts and sign-ups
+   * per install). `opts.signup`: the account was made just now, on this install.
+   */
+  async issue(
+    q: Queryable, userId: string, deviceId: string | null, transport: 'cookie' | 'bearer', client: ClientInfo, now: Date,
+    opts: { signup?: boolean } = {},
+  ): Promise<IssuedSession> {
     const { token, hash } = newSessionToken();
     const id = newUuid();
     const expiresAt = new Date(now.getTime() + this.policy.absoluteMs);
     await insertSession(q, { id, userId, deviceId, tokenHash: hash, transport, now, expiresAt, ip: client.ip, userAgent: client.userAgent });
-    return { sessionId: id, token, expiresAt, csrfToken: this.csrfToken(id) };
+    // A browser without an install id gets one with its first session; an app without one
+    // gets none (it could not keep it), and its sign-ins are simply not counted per install.
+    const installId = client.installId ?? (transport === 'cookie' ? newInstallId() : null);
+    if (installId) await recordInstall(q, { digest: installDigest(installId), userId, now, signup: opts.signup ?? false });
+    return { sessionId: id, token, expiresAt, csrfToken: this.csrfToken(id), installId: transport === 'cookie' ? installId : null };
   }
 
   /** The live session behind a token, or why there is none. */

@@ -147,8 +147,8 @@ export async function verifySignup(
     await saveProgress(q, flow, done);
     if (!done.email || !done.sms) return { kind: 'pending', remaining: { email: !done.email, sms: !done.sms } };
 
-    // RISK-1: throw-away accounts from one device or address (coupon farming) are not made.
-    const risk = await d.risk.assessSignup({ ip: client.ip, now });
+    // RISK-1: throw-away accounts from one install or address (coupon farming) are not made.
+    const risk = await d.risk.assessSignup({ ip: client.ip, installId: client.installId ?? null, now });
     if (risk.outcome !== 'allow' && risk.outcome !== 'step_up') {
       await failFlow(q, flowId, now);
       return { kind: 'risk_declined' };
@@ -163,7 +163,7 @@ export async function verifySignup(
     await completeFlow(q, flowId, now);
     const deviceId = newUuid();
     await insertDevice(q, { id: deviceId, userId, label: input.deviceLabel, now });
-    const session = await d.sessions.issue(q, userId, deviceId, input.transport, client, now);
+    const session = await d.sessions.issue(q, userId, deviceId, input.transport, client, now, { signup: true });
     const deviceCredential = await d.devices.issue({ userId, deviceId }, now);
     await d.events.record(q, { id: userId, email: data.email, locale: data.locale }, 'account_created', { ip: client.ip, deviceId, now });
     return { kind: 'created', userId, session, deviceId, deviceCredential };

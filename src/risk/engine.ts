@@ -32,8 +32,8 @@ export interface RiskEngineDeps {
    *   the request it judged rolls back (a step-up frees the top-up's Idempotency-Key by
    *   rolling back; so does a network failure). Payments are logged in their batch's
    *   transaction (volume).
-   * - Reading what a client address has been doing across accounts. No lock orders those
-   *   counts (two sign-ups from one address never waited for each other), so reading them
+   * - Reading what a client address or install id has been doing across accounts. No lock
+   *   orders those counts (two sign-ups from one address never waited for each other), so reading them
    *   in the caller's transaction promised nothing more; under SERIALIZABLE it made every
    *   concurrent top-up a read/write conflict with every other (the reads span sessions,
    *   cards and top-ups of all accounts), and 10 retries were not always enough (found by
@@ -69,6 +69,11 @@ export interface AccountAsk {
   userId: string;
   deviceId: string | null;
   ip: string | null;
+  /**
+   * The install id the client presented (src/shared/install-id.ts), or null: a risk
+   * signal only, counted per install and never trusted as who the caller is.
+   */
+  installId?: string | null;
   amount: number;
   /** The card added or charged (its network fingerprint), for card testing and shared cards. */
   fingerprint: string | null;
@@ -127,16 +132,16 @@ export class RiskEngine {
   async assessAccount(q: Queryable, ask: AccountAsk): Promise<RiskVerdict> {
     const p = this.d.policy;
     const [account] = await readAccounts(q, p, [{ userId: ask.userId, deviceId: ask.deviceId, storeId: null }], ask.now);
-    const address = await withStatements(this.d.ownPool, (own) => readAddress(own, p, { ip: ask.ip, userId: ask.userId, fingerprint: ask.fingerprint }, ask.now));
+    const address = await withStatements(this.d.ownPool, (own) => readAddress(own, p, { ip: ask.ip, installId: ask.installId ?? null, userId: ask.userId, fingerprint: ask.fingerprint }, ask.now));
     const signals = toSignals({ action: ask.action, amount: ask.amount, account, address, loginFailures: ask.loginFailures ?? 0, now: ask.now });
     const v = this.verdict(decide(signals, p), ask.secondFactorAt, ask.now);
     await insertDecisions(this.d.ownPool, [this.row(v, ask.userId, ask.subjectId, ask.now)]);
     return v;
   }
 
-  /** A sign-up, before the account is made (coupon farming from one device or address). */
-  async assessSignup(ask: { ip: string | null; now: Date }): Promise<RiskVerdict> {
-    const address = await withStatements(this.d.ownPool, (own) => readAddress(own, this.d.policy, { ip: ask.ip, userId: null, fingerprint: null }, ask.now));
+  /** A sign-up, before the account is made (coupon farming from one install or address). */
+  async assessSignup(ask: { ip: string | null; installId: string | null; now: Date }): Promise<RiskVerdict> {
+    const address = await withStatements(this.d.ownPool, (own) => readAddress(own, this.d.policy, { ip: ask.ip, installId: ask.installId, userId: null, fingerprint: null }, ask.now));
     const v = this.verdict(decide(toSignals({ action: 'signup', amount: 0, address, now: ask.now }), this.d.policy), null, ask.now);
     await insertDecisions(this.d.ownPool, [this.row(v, null, null, ask.now)]);
     return v;

@@ -17,7 +17,7 @@ export const riskPolicySchema = z.object({
   topupsHold: count, paymentsHold: count, quickSpendMinutes: minutes, quickSpendShare: n(1),
   highRiskCategories: z.array(z.string().regex(/^[a-z0-9_]{1,40}$/)).max(100), highRiskAmount: z.number().int().min(1),
   travelKmh: n(100_000), travelMinKm: n(50_000), cardsTriedDeny: count, cardFailuresDeny: count,
-  accountsOnDeviceStepUp: count, signupsFromDeviceDeny: count, accountsOnCardDeny: count,
+  accountsOnDeviceStepUp: count, signupsFromDeviceDeny: count, accountsOnInstallStepUp: count, signupsFromInstallDeny: count, accountsOnCardDeny: count,
   sharingWindowMinutes: minutes, stepUpFreshMinutes: minutes,
 }).partial().strict();
 

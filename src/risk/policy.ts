@@ -32,9 +32,15 @@ export interface RiskPolicy {
   /** Accounts on one device or address before sign-in asks a second factor and sign-ups are refused. */
   readonly accountsOnDeviceStepUp: number;
   readonly signupsFromDeviceDeny: number;
+  /**
+   * Per browser or app install (its install id): accounts signed in on it at which sign-in
+   * asks a second factor, and sign-ups from it at which the next is refused.
+   */
+  readonly accountsOnInstallStepUp: number;
+  readonly signupsFromInstallDeny: number;
   /** Accounts that may have held one card. */
   readonly accountsOnCardDeny: number;
-  /** The window of the device/address signals (accounts, sign-ups, cards tried), in minutes. */
+  /** The window of the device/address/install signals (accounts, sign-ups, cards tried), in minutes. */
   readonly sharingWindowMinutes: number;
   /** A step-up is satisfied by a second factor passed on this session (or code's device) this recently (minutes). */
   readonly stepUpFreshMinutes: number;
@@ -57,6 +63,9 @@ export const DEFAULT_RISK_POLICY: RiskPolicy = Object.freeze({
   cardFailuresDeny: 3,
   accountsOnDeviceStepUp: 3,
   signupsFromDeviceDeny: 3,
+  // The 3rd account on one install in the window signs in with a second factor; the 4th sign-up is refused.
+  accountsOnInstallStepUp: 3,
+  signupsFromInstallDeny: 3,
   accountsOnCardDeny: 2,
   sharingWindowMinutes: 24 * 60,
   stepUpFreshMinutes: 10,

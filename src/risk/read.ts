@@ -8,6 +8,7 @@ import type { RiskPolicy } from './policy.js';
 import { accountSignals, addressSignals, type AccountAsk, type AccountSignalsRow, type AddressSignalsRow } from './repo.js';
 import { QUIET, type RiskAction, type RiskSignals } from './signals.js';
 import type { Queryable } from '../db/pool.js';
+import { installDigest } from '../shared/install-id.js';
 
 const MINUTE = 60_000;
 /** How far back a recovery or a successful top-up is looked for at all. */
@@ -50,10 +51,16 @@ export function afterPayment(row: AccountSignalsRow, amount: number, now: Date):
   };
 }
 
+/**
+ * What the client's address and install have been doing across accounts, in the sharing
+ * window. The install is counted by its digest, as stored (src/shared/install-id.ts);
+ * like the address, it is read outside the caller's transaction (engine.ts, `ownPool`).
+ */
 export async function readAddress(
-  q: Queryable, p: RiskPolicy, input: { ip: string | null; userId: string | null; fingerprint: string | null }, now: Date,
+  q: Queryable, p: RiskPolicy, input: { ip: string | null; installId: string | null; userId: string | null; fingerprint: string | null }, now: Date,
 ): Promise<AddressSignalsRow> {
-  return addressSignals(q, { ...input, since: ago(p, now, p.sharingWindowMinutes) });
+  const { installId, ...rest } = input;
+  return addressSignals(q, { ...rest, install: installId ? installDigest(installId) : null, since: ago(p, now, p.sharingWindowMinutes) });
 }
 
 export interface SignalsInput {
@@ -86,6 +93,7 @@ export function toSignals({ action, amount, categories = [], account: a, address
     ...(d && {
       cardsTried: d.cards_tried, cardFailures: d.card_failures, accountsOnDevice: d.accounts,
       accountsOnCard: d.accounts_on_card, signupsFromDevice: d.signups,
+      accountsOnInstall: d.accounts_on_install, signupsFromInstall: d.signups_from_install,
     }),
   };
 }

@@ -92,6 +92,10 @@ export interface AddressSignalsRow {
   card_failures: number;
   signups: number;
   accounts_on_card: number;
+  /** Distinct accounts signed in on the install in the window, this one counted too; 0 without an install id. */
+  accounts_on_install: number;
+  /** Accounts made on the install in the window; 0 without an install id. */
+  signups_from_install: number;
 }
 
 /**
@@ -99,9 +103,13 @@ export interface AddressSignalsRow {
  * their sessions), the cards those accounts tried and how many were refused (cards that
  * failed verification, top-ups the network refused), the sign-ups made from it; and how
  * many accounts ever held the card at hand. `userId` counts as seen there.
+ *
+ * The same for the client's install (`install`: the install id's digest): accounts signed
+ * in and sign-ups on it, from `install_accounts` (one row per install and account, read by
+ * its primary key: as many rows as the install has had accounts).
  */
 export async function addressSignals(
-  q: Queryable, input: { ip: string | null; userId: string | null; fingerprint: string | null; since: Date },
+  q: Queryable, input: { ip: string | null; install: Buffer | null; userId: string | null; fingerprint: string | null; since: Date },
 ): Promise<AddressSignalsRow> {
   const res = await q.query<AddressSignalsRow>(
     `WITH near AS (
@@ -116,8 +124,11 @@ export async function addressSignals(
             (SELECT count(*) FROM security_events e WHERE $1::text IS NOT NULL AND e.ip = $1 AND e.kind = 'account_created' AND e.created_at > $4)::int AS signups,
             -- Accounts the card was verified on (active now, or removed since), this one counted too.
             (SELECT count(*) FROM (SELECT c.user_id FROM cards c WHERE c.fingerprint = $3 AND c.status IN ('active', 'removed')
-                                   UNION SELECT $2::uuid WHERE $2::uuid IS NOT NULL AND $3::text IS NOT NULL) h)::int AS accounts_on_card`,
-    [input.ip, input.userId, input.fingerprint, input.since],
+                                   UNION SELECT $2::uuid WHERE $2::uuid IS NOT NULL AND $3::text IS NOT NULL) h)::int AS accounts_on_card,
+            (SELECT count(*) FROM (SELECT i.user_id FROM install_accounts i WHERE i.install_hash = $5 AND i.last_seen_at > $4
+                                   UNION SELECT $2::uuid WHERE $2::uuid IS NOT NULL AND $5::bytea IS NOT NULL) ia)::int AS accounts_on_install,
+            (SELECT count(*) FROM install_accounts i WHERE i.install_hash = $5 AND i.signed_up AND i.first_seen_at > $4)::int AS signups_from_install`,
+    [input.ip, input.userId, input.fingerprint, input.since, input.install],
   );
   return res.rows[0]!;
 }

@@ -14,6 +14,7 @@ export type RiskOutcome = (typeof OUTCOMES)[number];
 export const REASONS = [
   'login_failures', 'shared_device', 'signup_farming', 'new_device', 'recent_recovery', 'topup_velocity',
   'payment_velocity', 'topup_then_spend', 'high_risk_goods', 'impossible_travel', 'card_testing', 'shared_card',
+  'shared_install', 'install_farming',
 ] as const;
 export type RiskReason = (typeof REASONS)[number];
 
@@ -34,6 +35,12 @@ export const RULES: readonly Rule[] = [
   { reason: 'shared_device', actions: ['login'], check: (s, p) => (s.accountsOnDevice >= p.accountsOnDeviceStepUp ? 'step_up' : undefined) },
   // Throw-away accounts made from one phone to farm sign-up offers (7pay's coupons).
   { reason: 'signup_farming', actions: ['signup'], check: (s, p) => (s.signupsFromDevice >= p.signupsFromDeviceDeny ? 'deny' : undefined) },
+  // The same per browser or app install, whatever address each attempt comes from. An
+  // install is one client, not a carrier's NAT, so a family sharing a tablet is the
+  // innocent case the thresholds leave room for; clearing cookies escapes it (the address
+  // rules and one account per phone number remain).
+  { reason: 'shared_install', actions: ['login'], check: (s, p) => (s.accountsOnInstall >= p.accountsOnInstallStepUp ? 'step_up' : undefined) },
+  { reason: 'install_farming', actions: ['signup'], check: (s, p) => (s.signupsFromInstall >= p.signupsFromInstallDeny ? 'deny' : undefined) },
   // Card money from a phone the account has not used before: prove it is the owner's.
   { reason: 'new_device', actions: ['card_add', 'topup'], check: (s, p) => (isNewDevice(s, p) ? 'step_up' : undefined) },
   // A takeover often starts with a reset or a new e-mail; money moving soon after is suspect.

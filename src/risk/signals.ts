@@ -53,6 +53,14 @@ export interface RiskSignals {
   readonly accountsOnCard: number;
   /** Sign-ups from this device or address in the sharing window. */
   readonly signupsFromDevice: number;
+  /**
+   * Distinct accounts signed in on the client's install (browser cookie or app header) in
+   * the sharing window, this one counted too; 0 when the client sent no install id. Unlike
+   * an address, an install is one browser or phone, not a carrier's shared NAT.
+   */
+  readonly accountsOnInstall: number;
+  /** Accounts made on the client's install in the sharing window; 0 without an install id. */
+  readonly signupsFromInstall: number;
 }
 
 /** Signals with nothing unusual: the base for callers and tests that set only what they read. */
@@ -60,4 +68,5 @@ export const QUIET: Omit<RiskSignals, 'action'> = Object.freeze({
   amount: 0, deviceAgeMinutes: 30 * 24 * 60, signupDevice: false, minutesSinceRecovery: null, loginFailures: 0,
   topups: { count: 0, amount: 0 }, payments: { count: 0, amount: 0 }, lastTopup: null, categories: [],
   previousPayment: null, cardsTried: 0, cardFailures: 0, accountsOnDevice: 1, accountsOnCard: 1, signupsFromDevice: 0,
+  accountsOnInstall: 0, signupsFromInstall: 0,
 });

@@ -33,9 +33,16 @@ export interface TestKonpay {
   stop(): Promise<void>;
 }
 
-/** The address thresholds tests run with (see startTestKonpay), plus a file's own overrides. */
+/**
+ * The address and install thresholds tests run with (see startTestKonpay), plus a file's
+ * own overrides. Install ids: a test that keeps cookies (a browser, a cookie jar) is one
+ * install for every customer it signs up.
+ */
 export const riskPolicyEnv = (over: Record<string, number> = {}) => ({
-  RISK_POLICY: JSON.stringify({ accountsOnDeviceStepUp: 1_000_000, signupsFromDeviceDeny: 1_000_000, cardsTriedDeny: 1_000_000, cardFailuresDeny: 1_000_000, ...over }),
+  RISK_POLICY: JSON.stringify({
+    accountsOnDeviceStepUp: 1_000_000, signupsFromDeviceDeny: 1_000_000, cardsTriedDeny: 1_000_000, cardFailuresDeny: 1_000_000,
+    accountsOnInstallStepUp: 1_000_000, signupsFromInstallDeny: 1_000_000, ...over,
+  }),
 });
 
 export async function startTestKonpay(
@@ -64,7 +71,8 @@ export async function startTestKonpay(
     LOGIN_CHALLENGES_PER_IP_PER_MINUTE: '100000',
     // For the same reason the risk engine's address signals (accounts, sign-ups and cards
     // per client address) are off by default: one address here is every customer of the
-    // file. src/risk/*.security.test.ts pass RISK_POLICY='{}' and distinct addresses.
+    // file. src/risk/*.security.test.ts pass RISK_POLICY='{}' and distinct addresses
+    // (install.security.test.ts: distinct cookie jars).
     ...riskPolicyEnv(),
     // Tests suspend, revoke and rotate terminals through their own service deps (or the
     // ops CLI) and expect the next request to be refused: no terminal cache by default.

@@ -92,7 +92,7 @@ export async function completePasskeyLogin(d: FactorDeps, flowId: string, input:
     if (user.frozen_at) return { kind: 'account_frozen' };
     const knownId = device && device.userId === user.id && (await findActiveDevice(q, user.id, device.deviceId)) ? device.deviceId : null;
     const risk = await d.risk.assessAccount(q, {
-      action: 'login', userId: user.id, deviceId: knownId, ip: client.ip, amount: 0,
+      action: 'login', userId: user.id, deviceId: knownId, ip: client.ip, installId: client.installId ?? null, amount: 0,
       fingerprint: null, secondFactorAt: now, subjectId: null, loginFailures: 0, now,
     });
     // A step-up was settled by the passkey itself (steppedUp: the outcome is allow).

@@ -96,7 +96,7 @@ describe('passkey login (ID-4, ID-11)', () => {
     expect(options.allowCredentials!.map((c) => c.id)).toEqual([authr.id]);
     const res = await call('POST', '/v1/login/passkey/verify', { flowId, response: authr.authenticate(options), transport: 'cookie' });
     expect(res.statusCode, res.body).toBe(200);
-    expect(res.cookies.map((c) => c.name).sort()).toEqual(['konpay_csrf', 'konpay_device', 'konpay_session']);
+    expect(res.cookies.map((c) => c.name).sort()).toEqual(['konpay_csrf', 'konpay_device', 'konpay_install', 'konpay_session']);
   });
 
   it('does not tell whether an identifier has an account: unknown ones get a stable decoy', async () => {

@@ -88,7 +88,7 @@ async function signIn(d: OidcDeps, id: VerifiedIdentity, deviceCredential: strin
     await touchLink(q, ext.id, now);
     const known = device && device.userId === user.id && (await findActiveDevice(q, user.id, device.deviceId));
     const risk = await d.risk.assessAccount(q, {
-      action: 'login', userId: user.id, deviceId: known ? device.deviceId : null, ip: client.ip, amount: 0,
+      action: 'login', userId: user.id, deviceId: known ? device.deviceId : null, ip: client.ip, installId: client.installId ?? null, amount: 0,
       fingerprint: null, secondFactorAt: null, subjectId: null, loginFailures: 0, now,
     });
     if (risk.outcome === 'deny' || risk.outcome === 'hold') return { kind: 'risk_declined' };

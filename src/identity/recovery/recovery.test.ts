@@ -57,7 +57,7 @@ describe('recovery with the SMS factor', () => {
     }
     const ok = await call('POST', `/v1/recovery/${flowId}/complete`, { method: 'sms', code, newPassword: 'finally a good one 2026', transport: 'cookie' });
     expect(ok.statusCode, ok.body).toBe(200);
-    expect(ok.cookies.map((c) => c.name).sort()).toEqual(['konpay_csrf', 'konpay_device', 'konpay_session']);
+    expect(ok.cookies.map((c) => c.name).sort()).toEqual(['konpay_csrf', 'konpay_device', 'konpay_install', 'konpay_session']);
     // Spent: the same flow cannot recover the account a second time.
     const again = await call('POST', `/v1/recovery/${flowId}/complete`, { method: 'sms', code, newPassword: 'and once more 2026 ok' });
     expect(again.json()).toMatchObject({ code: 'flow_not_found' });
