@@ -16,3 +16,5 @@ CREATE TABLE install_accounts (
   signed_up      boolean NOT NULL DEFAULT false,   -- the account was made on this install (at first_seen_at)
   PRIMARY KEY (install_hash, user_id)
 );
+-- The flow sweeper forgets pairs not seen for 90 days (src/identity/flow-sweeper.ts).
+CREATE INDEX install_accounts_last_seen ON install_accounts (last_seen_at);

@@ -13,3 +13,16 @@ export async function recordInstall(q: Queryable, r: { digest: Buffer; userId: s
     [r.digest, r.userId, r.now, r.signup],
   );
 }
+
+/**
+ * Forgets (install, account) pairs not seen since `before`: an install id is a tracking
+ * identifier, kept no longer than the risk rules and an analyst looking back need.
+ */
+export async function deleteStaleInstalls(q: Queryable, before: Date, limit: number): Promise<number> {
+  const res = await q.query(
+    `DELETE FROM install_accounts WHERE (install_hash, user_id) IN (
+       SELECT install_hash, user_id FROM install_accounts WHERE last_seen_at < $1 ORDER BY last_seen_at LIMIT $2 FOR UPDATE SKIP LOCKED)`,
+    [before, limit],
+  );
+  return res.rowCount ?? 0;
+}
