@@ -7,7 +7,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { ProblemError, problem } from '../shared/errors.js';
+import { DependencyUnavailable, ProblemError, problem } from '../shared/errors.js';
 import { httpErrors } from './errors.js';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8';
@@ -55,6 +55,10 @@ const BY_STATUS: Record<number, keyof typeof httpErrors.codes> = {
 /** Turns anything thrown in a request into a ProblemError; `internal` marks the ones to log as bugs. */
 export function toProblem(err: unknown): { problem: ProblemError; internal: boolean } {
   if (err instanceof ProblemError) return { problem: err, internal: false };
+  // Logged as an error (an outage an operator must see), answered as a retryable 503.
+  if (err instanceof DependencyUnavailable) {
+    return { problem: problem(httpErrors, 'service_unavailable', 'Please try again shortly.', { retryAfterSeconds: err.retryAfterSeconds }), internal: true };
+  }
   const e = err as FastifyError;
   if (hasZodFastifySchemaValidationErrors(e)) {
     const errors = e.validation.map((v) => ({

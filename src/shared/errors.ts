@@ -67,3 +67,16 @@ export function errorCatalogue(modules: readonly ErrorModule[]): ReadonlyMap<str
   }
   return all;
 }
+
+/**
+ * A service Konpay depends on did not answer (the throttle's Redis, say). Thrown, not
+ * returned: no flow can do anything useful without it, and none may carry on unchecked.
+ * The HTTP layer answers `503 service_unavailable` with `Retry-After` and logs the cause
+ * as an error, so an operator sees the outage while the client is told to come back.
+ */
+export class DependencyUnavailable extends Error {
+  override name = 'DependencyUnavailable';
+  constructor(readonly dependency: string, readonly retryAfterSeconds: number, options?: { cause?: unknown }) {
+    super(`${dependency} is unavailable`, options);
+  }
+}

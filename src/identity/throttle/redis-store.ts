@@ -9,6 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import { Redis } from 'ioredis';
+import { DependencyUnavailable } from '../../shared/errors.js';
 import type { Backoff, CounterStore, FailOutcome, WindowHit } from './store.js';
 
 const FAIL = `
@@ -59,6 +60,22 @@ class Script {
   }
 }
 
+/** Seconds a client is asked to wait when Redis does not answer. */
+const RETRY_AFTER_SECONDS = 5;
+
+/**
+ * Redis away: the guard cannot judge the attempt, so it is refused (503 with Retry-After)
+ * rather than let through unchecked or answered with a 500. Fails closed on purpose: a
+ * credential-stuffing run must not get a free pass by waiting for an outage.
+ */
+async function answered<T>(op: Promise<T>): Promise<T> {
+  try {
+    return await op;
+  } catch (err) {
+    throw new DependencyUnavailable('throttle counters (Redis)', RETRY_AFTER_SECONDS, { cause: err });
+  }
+}
+
 export class RedisCounterStore implements CounterStore {
   readonly #redis: Redis;
   readonly #prefix: string;
@@ -69,36 +86,39 @@ export class RedisCounterStore implements CounterStore {
   constructor(url: string, opts: { prefix?: string } = {}) {
     // Fail fast rather than queue: a login should get an error, not hang, when Redis is away.
     this.#redis = new Redis(url, { maxRetriesPerRequest: 2, connectTimeout: 5_000, enableAutoPipelining: true });
+    // The connection's own errors are answered per request (`answered`: a logged 503);
+    // without a listener ioredis would also print each reconnect failure to stderr.
+    this.#redis.on('error', () => {});
     this.#prefix = opts.prefix ?? 'konpay:throttle:';
     this.#fail = new Script(this.#redis, FAIL);
     this.#hit = new Script(this.#redis, HIT);
   }
 
   async fail(key: string, now: Date, backoff: Backoff, whenBlocked: 'refuse' | 'count'): Promise<FailOutcome> {
-    const [counted, count, blocked] = await this.#fail.run(this.#prefix + key, [
+    const [counted, count, blocked] = await answered(this.#fail.run(this.#prefix + key, [
       now.getTime(), backoff.forgetMs, whenBlocked === 'refuse' ? 1 : 0, ...backoff.delaysMs,
-    ]);
+    ]));
     return counted ? { kind: 'counted', count, blockedUntil: new Date(Number(blocked)) } : { kind: 'blocked' };
   }
 
   async blockedUntil(keys: readonly string[], now: Date): Promise<(Date | null)[]> {
     const t = now.getTime();
-    const rows = await Promise.all(keys.map((k) => this.#redis.hmget(this.#prefix + k, 'b', 'e')));
+    const rows = await answered(Promise.all(keys.map((k) => this.#redis.hmget(this.#prefix + k, 'b', 'e'))));
     return rows.map(([b, e]) => (Number(e) > t && Number(b) > t ? new Date(Number(b)) : null));
   }
 
   async reset(keys: readonly string[]): Promise<void> {
-    await Promise.all(keys.map((k) => this.#redis.del(this.#prefix + k)));
+    await answered(Promise.all(keys.map((k) => this.#redis.del(this.#prefix + k))));
   }
 
   async hit(key: string, now: Date, w: { windowMs: number; limit: number }): Promise<WindowHit> {
-    const [allowed, count, resetAt] = await this.#hit.run(this.#prefix + key, [now.getTime(), w.windowMs, w.limit]);
+    const [allowed, count, resetAt] = await answered(this.#hit.run(this.#prefix + key, [now.getTime(), w.windowMs, w.limit]));
     return { allowed: allowed === 1, count, resetAt: new Date(Number(resetAt)) };
   }
 
   async counts(keys: readonly string[], now: Date): Promise<number[]> {
     const t = now.getTime();
-    const rows = await Promise.all(keys.map((k) => this.#redis.hmget(this.#prefix + k, 'c', 'e')));
+    const rows = await answered(Promise.all(keys.map((k) => this.#redis.hmget(this.#prefix + k, 'c', 'e'))));
     return rows.map(([c, e]) => (Number(e) > t ? Number(c) : 0));
   }
 
