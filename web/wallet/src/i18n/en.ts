@@ -123,6 +123,7 @@ export const en = {
   'error.account_exists': 'This e-mail address or phone number already has an account. Sign in instead.',
   'error.invalid_credentials': 'The e-mail address, phone number or password is wrong.',
   'error.login_throttled': 'Too many failed sign-ins. Wait {seconds} seconds and try again.',
+  'error.service_unavailable': 'Konpay cannot do this right now. Wait {seconds} seconds and try again.',
   'error.challenge_limit': 'Too many sign-in attempts came from your network just now. Wait {seconds} seconds and try again.',
   'error.proof_of_work_required': 'Many sign-ins are failing across Konpay right now, so extra checks are on. Try again in a few minutes, or use a device you signed in with before.',
   'error.account_frozen': 'This account is frozen, at the owner’s request or by our risk team. Contact support.',

@@ -124,6 +124,7 @@ export const ja: Record<MessageKey, string> = {
   'error.account_exists': 'このメールアドレスまたは電話番号は既に登録されています。ログインしてください。',
   'error.invalid_credentials': 'メールアドレス・電話番号またはパスワードが違います。',
   'error.login_throttled': 'ログインの失敗が続いています。{seconds}秒待ってからもう一度お試しください。',
+  'error.service_unavailable': 'ただいまこの操作を行えません。{seconds}秒待ってからもう一度お試しください。',
   'error.challenge_limit': 'お使いのネットワークから短時間に多くのログインがありました。{seconds}秒待ってからもう一度お試しください。',
   'error.proof_of_work_required': '現在Konpay全体でログインの失敗が多いため、追加の確認を行っています。数分後にもう一度お試しいただくか、以前ログインした端末をご利用ください。',
   'error.account_frozen': 'このアカウントは、ご本人のご依頼またはリスク管理チームにより凍結されています。サポートへご連絡ください。',
