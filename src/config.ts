@@ -76,6 +76,7 @@ export const envSchema = z.object({
   LOGIN_POW_TTL_SECONDS: int(30, 3600).default(300),
   CODE_SENDS_PER_DESTINATION_PER_HOUR: int(1, 10_000).default(5),
   CODE_SENDS_PER_IP_PER_HOUR: int(1, 1_000_000).default(30),
+  SMS_SENDS_PER_HOUR: int(1, 100_000_000).default(50_000),
   OIDC_STARTS_PER_IP_PER_HOUR: int(1, 1_000_000).default(60),
   LOGIN_CHALLENGES_PER_IP_PER_MINUTE: int(1, 1_000_000).default(30),
   ARGON2_MEMORY_KIB: int(1024, 4 * 1024 * 1024).default(19_456),
@@ -439,7 +440,7 @@ export async function loadConfig(source: Record<string, string | undefined>): Pr
         breakerFailuresPerMinute: e.LOGIN_BREAKER_FAILURES_PER_MINUTE,
       },
       pow: { cost: e.LOGIN_POW_COST, maxNumber: e.LOGIN_POW_MAX_NUMBER, ttlMs: e.LOGIN_POW_TTL_SECONDS * 1000 },
-      sends: { perDestinationPerHour: e.CODE_SENDS_PER_DESTINATION_PER_HOUR, perIpPerHour: e.CODE_SENDS_PER_IP_PER_HOUR },
+      sends: { perDestinationPerHour: e.CODE_SENDS_PER_DESTINATION_PER_HOUR, perIpPerHour: e.CODE_SENDS_PER_IP_PER_HOUR, smsPerHour: e.SMS_SENDS_PER_HOUR },
       addresses: {
         oidcStarts: { limit: e.OIDC_STARTS_PER_IP_PER_HOUR, windowMs: 3_600_000 },
         challenges: { limit: e.LOGIN_CHALLENGES_PER_IP_PER_MINUTE, windowMs: 60_000 },

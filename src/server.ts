@@ -200,7 +200,7 @@ export async function startKonpay(config: Config, opts: StartOptions = {}): Prom
   const notifier = new Notifier(outbox);
   const worker = new OutboxWorker({ pool, outbox, clock, logger, ...config.outbox });
 
-  const throttle = buildThrottle({ settings: config.throttle, signingKey, pool, redisUrl: config.redisUrl, ...(opts.redisPrefix === undefined ? {} : { redisPrefix: opts.redisPrefix }) });
+  const throttle = buildThrottle({ settings: config.throttle, signingKey, pool, logger, redisUrl: config.redisUrl, ...(opts.redisPrefix === undefined ? {} : { redisPrefix: opts.redisPrefix }) });
   const factorKeys = { encryptionKey: secretBytes(config.secrets.encryptionKey), signingKey };
   const hasher = opts.hasher ?? argon2Hasher(secretBytes(config.secrets.passwordPepper), config.identity.argon2);
   // The risk engine (RISK-1): one instance, its policy from configuration; holds become cases.

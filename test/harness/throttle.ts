@@ -13,7 +13,7 @@ export function testThrottleSettings(login: Partial<ThrottleSettings['login']> =
       ...login,
     },
     pow: { cost: 1, maxNumber: 20, ttlMs: 300_000 },
-    sends: { perDestinationPerHour: 5, perIpPerHour: 30 },
+    sends: { perDestinationPerHour: 5, perIpPerHour: 30, smsPerHour: 50_000 },
     addresses: { oidcStarts: { limit: 60, windowMs: 3_600_000 }, challenges: { limit: 30, windowMs: 60_000 } },
   };
 }

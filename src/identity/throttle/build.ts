@@ -12,6 +12,7 @@ import { PgCounterStore } from './pg-store.js';
 import { loginBackoffs, type ThrottleSettings } from './policy.js';
 import { ProofOfWork } from './pow.js';
 import { RedisCounterStore } from './redis-store.js';
+import type { Logger } from '../../shared/logger.js';
 import { CodeSendThrottle } from './send-guard.js';
 import type { CounterStore } from './store.js';
 
@@ -33,6 +34,7 @@ export function buildThrottle(o: {
   redisUrl: string | undefined;
   /** Key prefix in Redis (tests give each run its own). */
   redisPrefix?: string;
+  logger: Logger;
 }): Throttle {
   const store: CounterStore = o.redisUrl
     ? new RedisCounterStore(o.redisUrl, o.redisPrefix === undefined ? {} : { prefix: o.redisPrefix })
@@ -43,7 +45,7 @@ export function buildThrottle(o: {
   const guard = new ThrottleGuard({ store, keys, backoffs: loginBackoffs(o.settings.login), breaker, pow });
   const { oidcStarts, challenges } = o.settings.addresses;
   return {
-    store, guard, sends: new CodeSendThrottle(store, keys, o.settings.sends), pow, breaker,
+    store, guard, sends: new CodeSendThrottle(store, keys, o.settings.sends, o.logger), pow, breaker,
     oidcStarts: new AddressLimit(store, (ip) => keys.oidcStartIp(ip), oidcStarts),
     challenges: new AddressLimit(store, (ip) => keys.challengeIp(ip), challenges),
   };

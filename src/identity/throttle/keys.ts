@@ -37,6 +37,10 @@ export class CounterKeys {
   loginKnownDevice(account: string, ip: string): string {
     return this.#h('lk', account, ipGroup(ip));
   }
+  /** Every SMS Konpay sends: one budget for the whole service. */
+  smsService(): string {
+    return this.#h('ss', 'service');
+  }
   /** Codes sent to one e-mail address or phone number. */
   sendDestination(destination: string): string {
     return this.#h('sd', destination);

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDb, type TestDb } from '../../../test/harness/db.js';
 import { solvePow, testThrottleSettings } from '../../../test/harness/throttle.js';
 import { ManualClock } from '../../shared/clock.js';
+import { createLogger } from '../../shared/logger.js';
 import type { GuardDecision, LoginAttempt } from '../deps.js';
 import { buildThrottle, type Throttle } from './build.js';
 import type { ThrottleSettings } from './policy.js';
@@ -38,7 +39,7 @@ const from = (acct: string, ip: string, more: Partial<LoginAttempt> = {}): Login
 describe.each(['postgres', 'redis'] as const)('login guard on %s', (storeName) => {
   function guard(login: Partial<ThrottleSettings['login']> = {}) {
     const t = buildThrottle({
-      settings: testThrottleSettings(login), signingKey: randomBytes(32), pool: db.pool,
+      settings: testThrottleSettings(login), signingKey: randomBytes(32), pool: db.pool, logger: createLogger({ level: 'silent', knownSecrets: [] }),
       redisUrl: storeName === 'redis' ? REDIS_URL : undefined, redisPrefix: `${PREFIX}${++seq}:`,
     });
     made.push(t);

@@ -68,6 +68,12 @@ export interface ProofOfWorkSettings {
 export interface SendSettings {
   readonly perDestinationPerHour: number;
   readonly perIpPerHour: number;
+  /**
+   * Every SMS of the service in an hour. Per-number and per-address budgets cannot stop
+   * SMS pumping from thousands of addresses to thousands of premium numbers; this caps
+   * what it can cost, and reaching it is logged as an error for operators.
+   */
+  readonly smsPerHour: number;
 }
 
 /** A fixed window per client address: at most `limit` calls in `windowMs` from its first. */

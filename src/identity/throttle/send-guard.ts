@@ -7,6 +7,7 @@
  * The window of each key starts at its first send and lasts an hour, then starts over:
  * like every throttle here, the limit always ends by itself.
  */
+import type { Logger } from '../../shared/logger.js';
 import type { SendDecision, SendGuard } from '../deps.js';
 import type { CounterKeys } from './keys.js';
 import type { SendSettings } from './policy.js';
@@ -19,6 +20,7 @@ export class CodeSendThrottle implements SendGuard {
     private readonly store: CounterStore,
     private readonly keys: CounterKeys,
     private readonly settings: SendSettings,
+    private readonly logger: Logger,
   ) {}
 
   /**
@@ -30,10 +32,16 @@ export class CodeSendThrottle implements SendGuard {
     const budgets: [string, number][] = [
       ...(ip ? [[this.keys.sendIp(ip), this.settings.perIpPerHour] as [string, number]] : []),
       [this.keys.sendDestination(`${to.channel}:${to.destination}`), this.settings.perDestinationPerHour],
+      // Last, so that a client or a number over its own budget does not use up everyone's.
+      ...(to.channel === 'sms' ? [[this.keys.smsService(), this.settings.smsPerHour] as [string, number]] : []),
     ];
     for (const [key, limit] of budgets) {
       const r = await this.store.hit(key, now, { windowMs: HOUR_MS, limit });
-      if (!r.allowed) return { kind: 'wait', retryAfterMs: Math.max(1000, r.resetAt.getTime() - now.getTime()) };
+      if (r.allowed) continue;
+      if (key === this.keys.smsService()) {
+        this.logger.error({ limit, resetAt: r.resetAt.toISOString() }, 'the service-wide SMS budget is used up: no SMS codes until the window ends (SMS pumping?)');
+      }
+      return { kind: 'wait', retryAfterMs: Math.max(1000, r.resetAt.getTime() - now.getTime()) };
     }
     return { kind: 'allow' };
   }
