@@ -149,6 +149,9 @@ export const envSchema = z.object({
   // this many yen needs a second operator (0: every unfreeze does); requests wait this long.
   APPROVAL_UNFREEZE_MIN_BALANCE_YEN: int(0, 100_000_000).default(0),
   APPROVAL_TTL_HOURS: int(1, 24 * 7).default(24),
+  // Raising a customer's limit (src/ops/console/limits.ts) to more than this many yen above
+  // its default needs a second operator (0: every raise above the default does).
+  APPROVAL_LIMIT_RAISE_YEN: int(0, 100_000_000).default(0),
   // Merchant webhooks (PAY-3): an answer slower than this counts as none, and is retried.
   WEBHOOK_TIMEOUT_MS: int(100, 60_000).default(10_000),
   // External ID sign-in (ID-12, src/identity/oidc/config.ts): a JSON array of providers.
@@ -255,7 +258,7 @@ export interface Config {
   /** Operators' console sessions: idle timeout and absolute lifetime. */
   readonly operatorSessions: { readonly idleMs: number; readonly absoluteMs: number };
   /** Two-operator approvals (OPS-2): the unfreeze threshold and how long a request waits. */
-  readonly approvals: { readonly unfreezeMinBalanceYen: number; readonly ttlMs: number };
+  readonly approvals: { readonly unfreezeMinBalanceYen: number; readonly limitRaiseYen: number; readonly ttlMs: number };
   /** Merchant webhooks (PAY-3): delivery timeout; production sends only to https:// endpoints. */
   readonly webhooks: { readonly timeoutMs: number; readonly httpsOnly: boolean; readonly publicOnly: boolean };
   /** OpenID Connect providers for external ID sign-in (ID-12); empty: the feature is off. */
@@ -421,7 +424,7 @@ export async function loadConfig(source: Record<string, string | undefined>): Pr
     },
     operatorApi: secrets.operatorApiToken ? { tokenSource: e.OPERATOR_API_TOKEN ? 'environment' : 'secrets-file' } : undefined,
     operatorSessions: { idleMs: e.OPERATOR_SESSION_IDLE_MINUTES * 60_000, absoluteMs: e.OPERATOR_SESSION_HOURS * 3_600_000 },
-    approvals: { unfreezeMinBalanceYen: e.APPROVAL_UNFREEZE_MIN_BALANCE_YEN, ttlMs: e.APPROVAL_TTL_HOURS * 3_600_000 },
+    approvals: { unfreezeMinBalanceYen: e.APPROVAL_UNFREEZE_MIN_BALANCE_YEN, limitRaiseYen: e.APPROVAL_LIMIT_RAISE_YEN, ttlMs: e.APPROVAL_TTL_HOURS * 3_600_000 },
     webhooks: { timeoutMs: e.WEBHOOK_TIMEOUT_MS, httpsOnly: production, publicOnly: production },
     oidcProviders,
     cases: { compensationApprovalYen: e.APPROVAL_COMPENSATION_YEN },

@@ -94,6 +94,8 @@ import { topupRoutes } from './topups/routes.js';
 import { cardNetworkWebhookRoutes } from './topups/webhook-routes.js';
 import { apiTokenAuthenticator, operatorAuthenticator } from './ops/http/auth.js';
 import { consoleRoutes } from './ops/console/routes.js';
+import type { ConsoleDeps } from './ops/console/customers.js';
+import { customerLimitRoutes } from './ops/console/limits-routes.js';
 import { approvalRoutes } from './ops/approvals/routes.js';
 import { approvalErrors } from './ops/approvals/errors.js';
 import { auditRoutes } from './ops/audit/routes.js';
@@ -271,6 +273,12 @@ export async function startKonpay(config: Config, opts: StartOptions = {}): Prom
 
   // Cases and claims (RISK-2, OPS-3); large compensations wait for a second operator.
   const casesDeps: CasesDeps = { pool, clock, compensationApprovalYen: config.cases.compensationApprovalYen, approvals: compensationApprovals(clock) };
+  // The console's customer pages; unfreezes and limit raises wait for a second operator (OPS-2).
+  const consoleDeps: ConsoleDeps = {
+    pool, clock, limits: config.limits, events: identity.events,
+    unfreezeApproval: { minBalanceYen: config.approvals.unfreezeMinBalanceYen, ttlMs: config.approvals.ttlMs },
+    limitsApproval: { raiseThresholdYen: config.approvals.limitRaiseYen, ttlMs: config.approvals.ttlMs },
+  };
   const app = await buildApp({
     logger,
     publicUrl: config.http.publicUrl,
@@ -320,10 +328,8 @@ export async function startKonpay(config: Config, opts: StartOptions = {}): Prom
         audit: { pool, clock },
       }, [
         operatorSessionRoutes(operatorDeps, { secureCookies }),
-        consoleRoutes({
-          pool, clock, limits: config.limits, events: identity.events,
-          unfreezeApproval: { minBalanceYen: config.approvals.unfreezeMinBalanceYen, ttlMs: config.approvals.ttlMs },
-        }),
+        consoleRoutes(consoleDeps),
+        customerLimitRoutes(consoleDeps),
         approvalRoutes({ pool, clock }),
         auditRoutes({ pool }),
         webhookOpsRoutes({ pool, clock, outbox, encryptionKey, httpsOnly: config.webhooks.httpsOnly, publicOnly: config.webhooks.publicOnly }),

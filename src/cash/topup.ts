@@ -21,6 +21,7 @@ import { newUuid, toPublicId } from '../shared/ids.js';
 import { balanceOf, ensureAccount, lockWallet } from '../wallet/ledger/accounts.js';
 import { createTransfer } from '../wallet/ledger/ledger.js';
 import { checkCashTopup, type LimitReason } from '../wallet/limits.js';
+import { limitsFor } from '../wallet/overrides-repo.js';
 import { notifyMovement } from '../wallet/notices.js';
 import { balanceUsageOf } from '../wallet/service.js';
 import type { CashDeps } from './deps.js';
@@ -59,7 +60,8 @@ async function attempt(deps: CashDeps, q: Queryable, terminal: TerminalIdentity,
   // at a till, and the restricted account's payments stay capped anyway.
 
   const wallet = await lockWallet(q, user.id, now);
-  const decision = checkCashTopup(deps.limits, balanceUsageOf(wallet), input.amount);
+  // This customer's balance maximum (an operator may have changed it), read under the locks.
+  const decision = checkCashTopup(await limitsFor(q, deps.limits, user.id), balanceUsageOf(wallet), input.amount);
   if (!decision.ok) return { kind: 'limit', reason: decision.reason, limit: decision.limit, remaining: tillRemaining(deps, decision) };
 
   const storeId = toPublicId('sto', terminal.storeId);

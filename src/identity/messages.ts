@@ -41,7 +41,7 @@ export type SecurityEventKind =
   | 'account_created' | 'new_device_login' | 'password_changed' | 'email_changed' | 'phone_changed'
   | 'factor_added' | 'factor_removed' | 'recovery_completed' | 'account_frozen' | 'card_added'
   | 'sessions_revoked' | 'breached_password_detected' | 'app_pin_locked' | 'money_moved' | 'account_unfrozen'
-  | 'password_reset_required' | 'external_identity_linked' | 'external_identity_unlinked';
+  | 'password_reset_required' | 'external_identity_linked' | 'external_identity_unlinked' | 'limits_changed';
 
 const EVENT_TITLES: Record<SecurityEventKind, { ja: string; en: string }> = {
   account_created: { ja: 'アカウントを作成しました', en: 'Your account was created' },
@@ -62,6 +62,7 @@ const EVENT_TITLES: Record<SecurityEventKind, { ja: string; en: string }> = {
   password_reset_required: { ja: 'パスワードの再設定が必要です', en: 'Your password must be replaced' },
   external_identity_linked: { ja: '外部IDでのログインが追加されました', en: 'Sign-in with an external ID was added' },
   external_identity_unlinked: { ja: '外部IDでのログインが削除されました', en: 'Sign-in with an external ID was removed' },
+  limits_changed: { ja: 'ご利用限度額が変更されました', en: 'Your limits were changed' },
 };
 
 export function securityNotice(locale: Locale, kind: SecurityEventKind, detail: string, helpUrl: string): { title: string; text: string } {

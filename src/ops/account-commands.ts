@@ -1,13 +1,15 @@
 /**
- * `npm run ops -- accounts freeze` and `passwords force-reset|reset-status`: the commands
+ * `npm run ops -- accounts freeze|limits` and `passwords force-reset|reset-status`: the commands
  * for an incident like 7pay's, when the console's one-customer-at-a-time is too slow.
  * Unfreezing is not here on purpose: it needs two operators' approval (the console).
+ * `accounts limits` is: a lowering applies at once, a raise becomes a request (by
+ * `cli:<user>`) that an operator other than the machine approves in the console.
  * Changes are recorded as made by `cli:<operating-system user>`.
  */
 import { readFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { secretBytes } from '../secrets.js';
-import type { Command, OpsContext } from './command.js';
+import type { Command, CommandArgs, OpsContext } from './command.js';
 import { duration, Progress } from './progress.js';
 import type { ResetRun, StartOutcome } from '../identity/forced-reset/service.js';
 
@@ -208,4 +210,61 @@ const resetStatus: Command = {
   },
 };
 
-export const accountCommands: readonly Command[] = [freeze, forceReset, resetStatus];
+/** `--card-topup-24h` … → the API's names; `default` (or `null`) goes back to the configured value. */
+const LIMIT_OPTIONS = { 'card-topup-24h': 'cardTopup24h', 'card-topup-30d': 'cardTopup30d', 'balance-max': 'balanceMax', 'payment-24h': 'payment24h' } as const;
+
+export function limitChangesOf(options: CommandArgs['options']): Record<string, number | null> | string {
+  const changes: Record<string, number | null> = {};
+  for (const [option, name] of Object.entries(LIMIT_OPTIONS)) {
+    const v = options[option]?.trim();
+    if (v === undefined) continue;
+    if (v === 'default' || v === 'null') changes[name] = null;
+    else if (/^\d{1,9}$/.test(v) && Number(v) <= 100_000_000) changes[name] = Number(v);
+    else return `--${option} must be whole yen from 0 to 100000000, or default`;
+  }
+  return Object.keys(changes).length ? changes : 'name at least one limit: --card-topup-24h, --card-topup-30d, --balance-max or --payment-24h';
+}
+
+const limits: Command = {
+  name: 'accounts limits', usage: '<usr_…> [--card-topup-24h N] [--card-topup-30d N] [--balance-max N] [--payment-24h N] --reason <why>   (N: yen or `default`)',
+  summary: "Change one customer's limits; a raise above the default waits for a second operator's approval in the console",
+  positionals: 1, options: ['reason'], optional: Object.keys(LIMIT_OPTIONS),
+  // The change and its audit row commit together (src/ops/console/limits.ts).
+  selfAudited: true,
+  async run(ctx, { positionals: [customerId], options }) {
+    const changes = limitChangesOf(options);
+    if (typeof changes === 'string') {
+      ctx.err(changes);
+      return 2;
+    }
+    const reason = options.reason!.trim();
+    if (reason.length < 3 || reason.length > 500) {
+      ctx.err('--reason must be 3 to 500 characters');
+      return 2;
+    }
+    const [{ changeCustomerLimits, limitsApprovalKind, LIMITS_KIND }, { approvalKind, registerApprovalKind }, { appendAudit }] = await Promise.all([
+      import('./console/limits.js'), import('./approvals/registry.js'), import('./audit/log.js'),
+    ]);
+    const deps = { ...(await consoleDepsOf(ctx)), limitsApproval: { raiseThresholdYen: ctx.config.approvals.limitRaiseYen, ttlMs: ctx.config.approvals.ttlMs } };
+    // A request needs its kind known here; a server performs it when a second operator
+    // approves. Run in a server's process (tests), the server's registration stays.
+    if (!approvalKind(LIMITS_KIND)) registerApprovalKind(limitsApprovalKind(deps));
+    const by = who();
+    const r = await changeCustomerLimits(deps, customerId!, {
+      by, reason, changes,
+      record: (q, outcome, change) => appendAudit(q, { who: by, action: 'customer.limits', ids: { customerId, reason, change: change || undefined }, outcome }, ctx.clock.now()).then(() => undefined),
+    });
+    switch (r.kind) {
+      case 'not_found': ctx.err(`no customer ${customerId}`); return 1;
+      case 'unchanged': ctx.out(`${customerId}: already so; nothing changed`); return 0;
+      case 'changed':
+        ctx.out(`${customerId}: changed; card top-ups ¥${r.limits.cardTopup.per24h}/24 h, ¥${r.limits.cardTopup.per30d}/30 days; balance up to ¥${r.limits.balanceMax}; payments ¥${r.limits.payment.per24h}/24 h`);
+        return 0;
+      case 'approval_requested':
+        ctx.out(`${customerId}: a raise needs a second operator: request ${r.request.id} is pending (approve it in the console, or POST /ops/v1/approvals/${r.request.id}/approve)`);
+        return 0;
+    }
+  },
+};
+
+export const accountCommands: readonly Command[] = [freeze, forceReset, resetStatus, limits];

@@ -28,7 +28,9 @@ import { newUuid, toPublicId } from '../shared/ids.js';
 import { availableOf, balanceOf, payableCode } from '../wallet/ledger/accounts.js';
 import { postFreshTransfers, type NewTransfer } from '../wallet/ledger/ledger.js';
 import type { AccountRow } from '../wallet/ledger/repo.js';
-import { checkPayment } from '../wallet/limits.js';
+import { checkPayment, type Limits } from '../wallet/limits.js';
+import { applyOverride } from '../wallet/overrides.js';
+import { findOverrides } from '../wallet/overrides-repo.js';
 import { notifyMovements } from '../wallet/notices.js';
 import { paymentsSince } from '../wallet/repo.js';
 import { balanceUsageOf } from '../wallet/service.js';
@@ -73,6 +75,8 @@ interface Item {
 /** A payer's wallet as the batch's approvals leave it. */
 interface Running {
   payer: Payer;
+  /** The payer's limits: the configured ones with an operator's override, if any. */
+  limits: Limits;
   wallet: AccountRow;
   available: number;
   balance: number;
@@ -87,7 +91,7 @@ export async function authorisePayments(deps: PaymentsDeps, q: Queryable, asks: 
 
   await checkStores(deps, q, items, now);
   await useCodes(deps, q, live(), now);
-  const wallets = await lockWallets(q, live(), now);
+  const wallets = await lockWallets(deps, q, live(), now);
   const risks = await assessRisk(deps, q, live(), wallets, now);
   await judge(deps, q, live(), wallets, risks, now);
   await record(deps, q, items, wallets, now);
@@ -134,14 +138,22 @@ async function useCodes(deps: PaymentsDeps, q: Queryable, items: Item[], now: Da
   });
 }
 
-/** Locks the payers and their wallets and reads what their limits need. */
-async function lockWallets(q: Queryable, items: Item[], now: Date): Promise<Map<string, Running>> {
+/**
+ * Locks the payers and their wallets and reads what their limits need: their 24-hour
+ * payments and their overrides, one query each for the whole batch. The overrides are
+ * read after the lock, not joined into it: a join's row would come from the statement's
+ * snapshot even when the lock waited for an operator's change to commit (the change
+ * locks the account row too, src/ops/console/limits.ts), and a lowered cap must hold
+ * from its commit on.
+ */
+async function lockWallets(deps: PaymentsDeps, q: Queryable, items: Item[], now: Date): Promise<Map<string, Running>> {
   const userIds = [...new Set(items.map((it) => it.code!.userId))];
   if (userIds.length === 0) return new Map();
   const locked = await lockPayers(q, userIds);
   const usage = await paymentsSince(q, [...locked.values()].map((l) => l.wallet.id), new Date(now.getTime() - DAY));
+  const overrides = await findOverrides(q, [...locked.keys()]);
   return new Map([...locked].map(([userId, { payer, wallet }]) => [userId, {
-    payer, wallet, available: availableOf(wallet), balance: balanceOf(wallet), payments24h: usage.get(wallet.id) ?? 0,
+    payer, limits: applyOverride(deps.limits, overrides.get(userId)), wallet, available: availableOf(wallet), balance: balanceOf(wallet), payments24h: usage.get(wallet.id) ?? 0,
   }]));
 }
 
@@ -188,7 +200,7 @@ async function judge(deps: PaymentsDeps, q: Queryable, items: Item[], wallets: M
       continue;
     }
     const restricted = !!w.payer.restricted_until && w.payer.restricted_until > now;
-    const limit = checkPayment(deps.limits, { ...balanceUsageOf(w.wallet), payments24h: w.payments24h }, input.amount, restricted);
+    const limit = checkPayment(w.limits, { ...balanceUsageOf(w.wallet), payments24h: w.payments24h }, input.amount, restricted);
     if (!limit.ok) {
       it.decline = limit.reason === 'restricted_mode' ? 'account_restricted' : 'limit_exceeded';
       continue;

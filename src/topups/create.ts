@@ -13,6 +13,7 @@ import { newUuid, toPublicId } from '../shared/ids.js';
 import { createTransfer } from '../wallet/ledger/ledger.js';
 import { ensureAccount, lockWallet } from '../wallet/ledger/accounts.js';
 import { checkCardTopup, type LimitReason } from '../wallet/limits.js';
+import { limitsFor } from '../wallet/overrides-repo.js';
 import { usageOf } from '../wallet/service.js';
 import type { TopupsDeps } from './deps.js';
 import { findTopup, insertTopup, setTopupAuthentication, type TopupRow } from './repo.js';
@@ -65,7 +66,9 @@ export async function createTopup(
   if (!card || card.user_id !== userId || card.status !== 'active') return { kind: 'card_not_usable' };
 
   const wallet = await lockWallet(q, userId, now);
-  const decision = checkCardTopup(deps.limits, await usageOf(q, wallet, now), input.amount, false);
+  // This customer's limits (an operator may have changed them), read under the locks.
+  const limits = await limitsFor(q, deps.limits, userId);
+  const decision = checkCardTopup(limits, await usageOf(q, wallet, now), input.amount, false);
   if (!decision.ok) return { kind: 'limit', reason: decision.reason, limit: decision.limit, remaining: decision.remaining };
 
   // RISK-1, after the fixed limits (a top-up they refuse needs no opinion). The decision

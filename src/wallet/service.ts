@@ -3,6 +3,7 @@ import type { Queryable } from '../db/pool.js';
 import { availableOf, balanceOf, walletCode } from './ledger/accounts.js';
 import { findAccountByCode, type AccountRow } from './ledger/repo.js';
 import { remaining, type Limits, type Usage } from './limits.js';
+import { limitsFor } from './overrides-repo.js';
 import { usageSince } from './repo.js';
 
 const DAY = 86_400_000;
@@ -33,7 +34,9 @@ export interface WalletView {
   remaining: ReturnType<typeof remaining>;
 }
 
-export async function walletView(q: Queryable, userId: string, limits: Limits, restricted: boolean, now: Date): Promise<WalletView> {
+/** `base` is the configured limits; the view shows the customer's own (with an operator's override). */
+export async function walletView(q: Queryable, userId: string, base: Limits, restricted: boolean, now: Date): Promise<WalletView> {
+  const limits = await limitsFor(q, base, userId);
   const wallet = await findAccountByCode(q, walletCode(userId));
   const usage = await usageOf(q, wallet, now);
   return {

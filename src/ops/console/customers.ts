@@ -21,6 +21,9 @@ import { fromPublicId } from '../../shared/ids.js';
 import { historyPage, type Movement } from '../../wallet/history.js';
 import type { Limits } from '../../wallet/limits.js';
 import { walletView, type WalletView } from '../../wallet/service.js';
+import type { LimitOverride } from '../../wallet/overrides.js';
+import { findOverride } from '../../wallet/overrides-repo.js';
+import type { LimitsApprovalPolicy } from './limits.js';
 
 /** Appends the action to the audit chain in the caller's transaction (src/ops/http/audit.ts). */
 export type AuditIn = (q: Queryable, outcome: string) => Promise<void>;
@@ -32,6 +35,8 @@ export interface ConsoleDeps {
   events: SecurityEvents;
   /** When an unfreeze needs a second operator (OPS-2, ./unfreeze.ts); unset: always, for a day. */
   unfreezeApproval?: UnfreezeApprovalPolicy;
+  /** When a limit raise needs a second operator (OPS-2, ./limits.ts); unset: every raise above the default, for a day. */
+  limitsApproval?: LimitsApprovalPolicy;
 }
 
 export interface UnfreezeApprovalPolicy {
@@ -67,6 +72,8 @@ export interface CustomerDetail {
   sessions: SessionRow[];
   events: SecurityEventRow[];
   movements: Movement[];
+  /** The customer's own limits, if an operator set any (./limits.ts). */
+  limitOverride: LimitOverride;
 }
 
 export async function customerDetail(d: ConsoleDeps, customerId: string): Promise<{ kind: 'found'; detail: CustomerDetail } | { kind: 'not_found' }> {
@@ -75,14 +82,15 @@ export async function customerDetail(d: ConsoleDeps, customerId: string): Promis
   if (!user) return { kind: 'not_found' };
   const now = d.clock.now();
   const restricted = !!user.restricted_until && user.restricted_until > now;
-  const [wallet, devices, sessions, events, history] = await Promise.all([
+  const [wallet, devices, sessions, events, history, limitOverride] = await Promise.all([
     walletView(d.pool, user.id, d.limits, restricted, now),
     listDevices(d.pool, user.id),
     listSessions(d.pool, user.id, now),
     listSecurityEvents(d.pool, user.id, EVENTS_SHOWN),
     historyPage(d.pool, user.id, {}, undefined, MOVEMENTS_SHOWN),
+    findOverride(d.pool, user.id),
   ]);
-  return { kind: 'found', detail: { user, wallet, restricted, devices, sessions, events, movements: history.movements } };
+  return { kind: 'found', detail: { user, wallet, restricted, devices, sessions, events, movements: history.movements, limitOverride } };
 }
 
 export type FreezeOutcome = { kind: 'frozen'; sessionsRevoked: number } | { kind: 'not_found' };

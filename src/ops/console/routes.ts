@@ -13,6 +13,7 @@ import { operatorNames } from '../approvals/routes.js';
 import { registerApprovalKind } from '../approvals/registry.js';
 import { customerDetail, findCustomer, freezeCustomer, type ConsoleDeps } from './customers.js';
 import { pendingUnfreeze, requestUnfreeze, unfreezeApprovalKind } from './unfreeze.js';
+import { pendingLimitChanges } from './limits.js';
 import { hourlyDashboard } from './dashboard.js';
 import { consoleErrors } from './errors.js';
 import { listMerchants } from './repo.js';
@@ -46,13 +47,19 @@ export function consoleRoutes(d: ConsoleDeps): FastifyPluginAsyncZod {
     });
 
     app.get('/ops/v1/customers/:customerId', {
-      schema: { ...base, summary: 'A customer: profile, wallet, devices, sessions, security events and movements', params: customerParams, response: { 200: customerDetailSchema, ...problems } },
+      schema: { ...base, summary: 'A customer: profile, wallet (with their own limits), devices, sessions, security events and movements', params: customerParams, response: { 200: customerDetailSchema, ...problems } },
     }, async (req) => {
       const r = await customerDetail(d, req.params.customerId);
       await recordOperatorAction(req, 'customer.view', { customerId: req.params.customerId }, r.kind);
       if (r.kind === 'not_found') throw problem(consoleErrors, 'customer_not_found');
-      const pending = await pendingUnfreeze(d.pool, req.params.customerId, d.clock.now());
-      return { ...detailView(r.detail), pendingUnfreeze: pending ? approvalView(pending, await operatorNames(d.pool)) : null };
+      const now = d.clock.now();
+      const [pending, limitRaises] = await Promise.all([pendingUnfreeze(d.pool, req.params.customerId, now), pendingLimitChanges(d.pool, req.params.customerId, now)]);
+      const names = pending || limitRaises.length ? await operatorNames(d.pool) : new Map<string, string>();
+      return {
+        ...detailView(r.detail),
+        pendingUnfreeze: pending ? approvalView(pending, names) : null,
+        pendingLimitChanges: limitRaises.map((a) => approvalView(a, names)),
+      };
     });
 
     app.post('/ops/v1/customers/:customerId/freeze', {

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { historySchema, walletSchema } from '../../wallet/schemas.js';
 import { approvalSchema, EXAMPLE_APPROVAL } from '../approvals/schemas.js';
+import { limitOverrideSchema } from './limits-schemas.js';
 
 const USR = 'usr_019ab5c4e2d07c3a9e51f0b2d4c6a8e1';
 const AT = '2026-03-02T03:00:00.000Z';
@@ -35,6 +36,8 @@ export const customerDetailSchema = z.object({
   events: z.array(z.object({ id: z.string(), kind: z.string(), ip: z.string().nullable(), createdAt: z.string(), details: z.record(z.string(), z.unknown()) })),
   movements: historySchema.shape.movements,
   pendingUnfreeze: approvalSchema.nullable().describe('An unfreeze asked for and waiting for a second operator'),
+  limitOverride: limitOverrideSchema.describe("The customer's own limits (`wallet.limits` shows them applied); all null: the defaults"),
+  pendingLimitChanges: z.array(approvalSchema).describe('Limit raises asked for and waiting for a second operator, oldest first'),
 }).meta({
   id: 'ConsoleCustomerDetail',
   examples: [{
@@ -52,6 +55,8 @@ export const customerDetailSchema = z.object({
     events: [{ id: 'evt_019ab5c4e2d07c3a9e51f0b2d4c6a8e3', kind: 'account_created', ip: '203.0.113.7', createdAt: AT, details: {} }],
     movements: [{ id: 'txn_019ab5c4e2d07c3a9e51f0b2d4c6a8e5', kind: 'payment', direction: 'out', amount: -1280, status: 'posted', description: 'Shibuya Dogenzaka', createdAt: AT }],
     pendingUnfreeze: null,
+    limitOverride: { cardTopup24h: null, cardTopup30d: null, balanceMax: null, payment24h: null },
+    pendingLimitChanges: [],
   }],
 });
 

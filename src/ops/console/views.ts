@@ -6,7 +6,7 @@ import type { customerDetailSchema } from './schemas.js';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
-export function detailView(x: CustomerDetail): Omit<z.infer<typeof customerDetailSchema>, 'pendingUnfreeze'> {
+export function detailView(x: CustomerDetail): Omit<z.infer<typeof customerDetailSchema>, 'pendingUnfreeze' | 'pendingLimitChanges'> {
   const { user } = x;
   return {
     profile: {
@@ -22,5 +22,6 @@ export function detailView(x: CustomerDetail): Omit<z.infer<typeof customerDetai
     })),
     events: x.events.map((e) => ({ id: toPublicId('evt', e.id), kind: e.kind, ip: e.ip, createdAt: e.created_at.toISOString(), details: e.details })),
     movements: x.movements,
+    limitOverride: { ...x.limitOverride },
   };
 }

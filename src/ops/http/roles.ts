@@ -8,7 +8,7 @@
  * widen or narrow that. Keys are Fastify's route patterns, as `req.routeOptions.url`.
  *
  * - Freezing protects a customer: support may do it the moment a customer calls.
- * - Unfreezing lets money move again, and flipping a kill switch stops or restarts a
+ * - Unfreezing and changing a customer's limits let money move, and flipping a kill switch stops or restarts a
  *   service for everyone: risk and admin only.
  * - Approving needs a second operator whose role the request's kind allows (checked by
  *   src/ops/approvals/, not here).
@@ -25,6 +25,8 @@ export const ROLE_RULES: Readonly<Record<string, readonly OperatorRole[]>> = {
   'POST /ops/v1/customers/search': ALL,
   'POST /ops/v1/customers/:customerId/freeze': ALL,
   'POST /ops/v1/customers/:customerId/unfreeze': RISK,
+  // A customer's own limits: a raise lets money move (and waits for a second operator).
+  'PUT /ops/v1/customers/:customerId/limits': RISK,
   'PUT /ops/v1/switches': RISK,
   // Any role reaches the decision; the approvals service then checks the role against the
   // request's kind (unfreeze: risk or admin), which a route pattern cannot know.
