@@ -2,6 +2,7 @@
 import { render } from 'preact';
 import { App } from './app.js';
 import { LocaleProvider } from './i18n/i18n.js';
+import '../../shared/base.css';
 import './styles.css';
 
 render(<LocaleProvider><App /></LocaleProvider>, document.getElementById('root')!);
