@@ -66,4 +66,27 @@ describe('npm run ops -- webhooks', () => {
     expect((await ops('webhooks', 'replay', `evt_${'0'.repeat(32)}`)).status).toBe(1);
     expect((await ops('webhooks', 'add', '--merchant', merchantId)).status).toBe(2);
   });
+
+  it('rotates a secret with an overlap, printing the new one once', async () => {
+    const merchantId = (await opsRequest<{ id: string }>(t, 'POST', '/ops/v1/merchants', { name: 'Konbini Mart' })).json.id;
+    const added = await ops('webhooks', 'add', '--merchant', merchantId, '--url', receiver.url);
+    const old = /signing secret\s+(whsec_\S+)/.exec(added.stdout)![1]!;
+    const endpointId = /webhook endpoint (whe_\w+)/.exec(added.stdout)![1]!;
+    expect((await ops('webhooks', 'rotate-secret', '--merchant', merchantId, '--endpoint', endpointId, '--overlap-hours', '169')).status).toBe(2);
+    const rotated = await ops('webhooks', 'rotate-secret', '--merchant', merchantId, '--endpoint', endpointId, '--overlap-hours', '2');
+    expect(rotated.status, rotated.stderr).toBe(0);
+    const fresh = /signing secret\s+(whsec_\S+)/.exec(rotated.stdout)![1]!;
+    expect(fresh).not.toBe(old);
+    // The CLI keeps real time (this server's clock is set years ahead, so the overlap has
+    // ended for it: rotation.test.ts shows both secrets signing during one).
+    const until = Date.parse(/old secret signs too until (\S+)/.exec(rotated.stdout)![1]!);
+    expect(Math.abs(until - (Date.now() + 2 * 3_600_000))).toBeLessThan(60_000);
+    const before = receiver.requests.length;
+    await emit(t, merchantId);
+    await t.konpay.worker.runOnce();
+    const got = receiver.requests[before]!;
+    expect(verifyKonpaySignature(fresh, got.headers['konpay-signature'] as string, got.body, clock.now()).kind).toBe('valid');
+    expect(verifyKonpaySignature(old, got.headers['konpay-signature'] as string, got.body, clock.now()).kind).toBe('invalid');
+    expect(t.logs.text).not.toContain(fresh.slice(6));
+  });
 });

@@ -4,7 +4,7 @@ import { Outbox } from '../outbox/outbox.js';
 import { secretBytes } from '../secrets.js';
 import { webhookTopicHandler } from '../webhooks/delivery.js';
 import type { WebhookDeps } from '../webhooks/deps.js';
-import { addEndpoint } from '../webhooks/endpoints.js';
+import { addEndpoint, DEFAULT_OVERLAP_HOURS, rotateSecret } from '../webhooks/endpoints.js';
 import { replayEvent } from '../webhooks/replay.js';
 import type { Command, OpsContext } from './command.js';
 
@@ -41,6 +41,29 @@ export const webhookCommands: readonly Command[] = [
       ctx.out('');
       ctx.out('WARNING: the signing secret is shown only this once. Give it to the merchant now;');
       ctx.out('Konpay keeps it encrypted and cannot show it again (docs/merchant-webhooks.md).');
+      return 0;
+    },
+  },
+  {
+    name: 'webhooks rotate-secret', usage: '--merchant <merchant-id> --endpoint <endpoint-id> [--overlap-hours 0..168]', options: ['merchant', 'endpoint', 'overlap-hours'],
+    summary: 'A new signing secret, printed once; the old one keeps signing beside it for the overlap (default 24 h; 0 when it leaked)',
+    async run(ctx, { options }) {
+      const raw = options['overlap-hours'] ?? String(DEFAULT_OVERLAP_HOURS);
+      if (!/^\d{1,3}$/.test(raw) || Number(raw) > 168) {
+        ctx.err('--overlap-hours must be a whole number of hours from 0 to 168');
+        return 2;
+      }
+      const r = await rotateSecret(depsOf(ctx), { merchantId: options.merchant!, endpointId: options.endpoint!, overlapHours: Number(raw) });
+      if (r.kind === 'not_found') {
+        ctx.err(`no active webhook endpoint ${options.endpoint} of merchant ${options.merchant}`);
+        return 1;
+      }
+      // Printed to standard output only, never logged.
+      ctx.out(`webhook endpoint ${r.endpoint.id}: new signing secret`);
+      ctx.out(`  signing secret  ${r.secret}`);
+      ctx.out(`  old secret signs too until ${r.previousValidUntil.toISOString()}`);
+      ctx.out('');
+      ctx.out('WARNING: the new secret is shown only this once. Give it to the merchant now.');
       return 0;
     },
   },

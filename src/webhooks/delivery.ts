@@ -66,11 +66,15 @@ export function webhookTopicHandler(deps: WebhookSenderDeps): TopicHandler<Webho
 
 async function send(deps: WebhookSenderDeps, target: DeliveryTarget): Promise<{ result: PostResult; durationMs: number }> {
   const body = JSON.stringify(eventBody(target.event));
-  const secret = unseal(deps.encryptionKey, target.endpoint.secret_sealed, endpointSecretAad(target.endpoint.id));
+  const e = target.endpoint;
+  const now = deps.clock.now();
+  // While a rotation's overlap lasts, the previous secret signs too: either one verifies.
+  const sealed = [e.secret_sealed, ...(e.previous_secret_sealed && e.previous_secret_until && e.previous_secret_until > now ? [e.previous_secret_sealed] : [])];
+  const secrets = sealed.map((s) => unseal(deps.encryptionKey, s, endpointSecretAad(e.id)));
   const headers = {
     'content-type': 'application/json',
     'user-agent': 'Konpay-Webhooks/1',
-    [SIGNATURE_HEADER]: signKonpayWebhook(secret, body, deps.clock.now()),
+    [SIGNATURE_HEADER]: signKonpayWebhook(secrets, body, now),
   };
   // Real elapsed time, not the injected clock: this measures the receiver, not business time.
   const started = performance.now();

@@ -6,7 +6,7 @@ import { seal, randomToken } from '../shared/crypto.js';
 import { fromPublicId, newUuid, toPublicId, type PrefixedId } from '../shared/ids.js';
 import { isPrivateHost } from './address.js';
 import { endpointSecretAad, type WebhookDeps } from './deps.js';
-import { disableEndpointRow, insertEndpoint, listEndpointRows, merchantExists, type EndpointRow, type EndpointStatus } from './repo.js';
+import { disableEndpointRow, insertEndpoint, listEndpointRows, merchantExists, rotateEndpointSecretRow, type EndpointRow, type EndpointStatus } from './repo.js';
 
 export type NotFound = { kind: 'not_found' };
 const NOT_FOUND: NotFound = { kind: 'not_found' };
@@ -57,6 +57,28 @@ export async function addEndpoint(
     id, merchantId, url: input.url, secretSealed: seal(deps.encryptionKey, secret, endpointSecretAad(id)), now: deps.clock.now(),
   });
   return row ? { kind: 'created', endpoint: view(row), secret } : NOT_FOUND;
+}
+
+/** How long the old secret signs next to the new one unless the operator says otherwise. */
+export const DEFAULT_OVERLAP_HOURS = 24;
+
+/**
+ * A new signing secret for an active endpoint, answered once like the first. The old one
+ * keeps signing beside it for `overlapHours` (0: stops at once, for a leaked secret), so
+ * the merchant can switch over with no refused delivery.
+ */
+export async function rotateSecret(
+  deps: Pick<WebhookDeps, 'pool' | 'clock' | 'encryptionKey'>, input: { merchantId: string; endpointId: string; overlapHours: number },
+): Promise<{ kind: 'rotated'; endpoint: EndpointView; secret: string; previousValidUntil: Date } | NotFound> {
+  const merchantId = fromPublicId('mer', input.merchantId);
+  const id = fromPublicId('whe', input.endpointId);
+  if (!merchantId || !id) return NOT_FOUND;
+  const secret = randomToken('whsec', 32);
+  const overlapUntil = new Date(deps.clock.now().getTime() + input.overlapHours * 3_600_000);
+  const row = await rotateEndpointSecretRow(deps.pool, {
+    merchantId, id, secretSealed: seal(deps.encryptionKey, secret, endpointSecretAad(id)), overlapUntil,
+  });
+  return row ? { kind: 'rotated', endpoint: view(row), secret, previousValidUntil: overlapUntil } : NOT_FOUND;
 }
 
 /** Stops deliveries to the endpoint, including those already queued. */

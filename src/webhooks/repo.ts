@@ -7,8 +7,11 @@ export type EndpointStatus = 'active' | 'disabled';
 export interface EndpointRow { id: string; merchant_id: string; url: string; status: EndpointStatus; created_at: Date; disabled_at: Date | null }
 export interface EventRow { id: string; merchant_id: string; type: MerchantEventType; payload: JsonObject; created_at: Date }
 
-/** An event and the endpoint it is going to: what one send needs. */
-export interface DeliveryTarget { event: EventRow; endpoint: EndpointRow & { secret_sealed: string } }
+/** An event and the endpoint it is going to: what one send needs (both secrets during a rotation). */
+export interface DeliveryTarget {
+  event: EventRow;
+  endpoint: EndpointRow & { secret_sealed: string; previous_secret_sealed: string | null; previous_secret_until: Date | null };
+}
 
 export type DeliveryOutcome = 'delivered' | 'retrying' | 'dead' | 'skipped';
 
@@ -40,6 +43,20 @@ export async function disableEndpointRow(q: Queryable, merchantId: string, id: s
     `UPDATE webhook_endpoints SET status = 'disabled', disabled_at = coalesce(disabled_at, $3)
       WHERE id = $2 AND merchant_id = $1 RETURNING ${ENDPOINT_COLUMNS}`,
     [merchantId, id, now],
+  )).rows[0];
+}
+
+/**
+ * A new secret for an active endpoint; the current one keeps signing until `overlapUntil`
+ * (a rotation during an overlap drops the oldest: at most two secrets sign at once).
+ */
+export async function rotateEndpointSecretRow(
+  q: Queryable, r: { merchantId: string; id: string; secretSealed: string; overlapUntil: Date },
+): Promise<EndpointRow | undefined> {
+  return (await q.query<EndpointRow>(
+    `UPDATE webhook_endpoints SET previous_secret_sealed = secret_sealed, previous_secret_until = $4, secret_sealed = $3
+      WHERE id = $2 AND merchant_id = $1 AND status = 'active' RETURNING ${ENDPOINT_COLUMNS}`,
+    [r.merchantId, r.id, r.secretSealed, r.overlapUntil],
   )).rows[0];
 }
 
@@ -86,8 +103,8 @@ export async function findEvent(q: Queryable, id: string): Promise<EventRow | un
 
 export async function findDeliveryTarget(q: Queryable, eventId: string, endpointId: string): Promise<DeliveryTarget | undefined> {
   const event = await findEvent(q, eventId);
-  const endpoint = (await q.query<EndpointRow & { secret_sealed: string }>(
-    `SELECT ${ENDPOINT_COLUMNS}, secret_sealed FROM webhook_endpoints WHERE id = $1`, [endpointId],
+  const endpoint = (await q.query<DeliveryTarget['endpoint']>(
+    `SELECT ${ENDPOINT_COLUMNS}, secret_sealed, previous_secret_sealed, previous_secret_until FROM webhook_endpoints WHERE id = $1`, [endpointId],
   )).rows[0];
   return event && endpoint ? { event, endpoint } : undefined;
 }

@@ -11,11 +11,11 @@ import { merchantParams } from '../ops/http/schemas.js';
 import { problem } from '../shared/errors.js';
 import { listDeliveries } from './delivery-log.js';
 import type { WebhookDeps } from './deps.js';
-import { addEndpoint, disableEndpoint, listEndpoints } from './endpoints.js';
+import { addEndpoint, disableEndpoint, listEndpoints, rotateSecret } from './endpoints.js';
 import { webhookErrors } from './errors.js';
 import { replayEvent } from './replay.js';
 import {
-  addEndpointBody, deliveriesQuery, deliveryList, deliveryView, endpointAnswer, endpointCreated, endpointList, endpointParams,
+  addEndpointBody, rotateSecretBody, secretRotated, deliveriesQuery, deliveryList, deliveryView, endpointAnswer, endpointCreated, endpointList, endpointParams,
   endpointView, eventParams, replayAnswer,
 } from './schemas.js';
 
@@ -59,6 +59,19 @@ export function webhookOpsRoutes(deps: WebhookDeps): FastifyPluginAsyncZod {
       await recordOperatorAction(req, 'webhook_endpoint.disable', { merchantId, endpointId }, r.kind);
       if (r.kind === 'not_found') throw problem(webhookErrors, 'webhook_endpoint_not_found');
       return endpointView(r.endpoint);
+    });
+
+    app.post(`${ENDPOINTS}/:endpointId/rotate-secret`, {
+      schema: {
+        ...base, summary: 'A new signing secret, answered this once; the old one keeps signing beside it for the overlap',
+        params: endpointParams, body: rotateSecretBody, response: { 200: secretRotated, ...problems },
+      },
+    }, async (req, reply) => {
+      const { merchantId, endpointId } = req.params;
+      const r = await rotateSecret(deps, { merchantId, endpointId, overlapHours: req.body.overlapHours });
+      await recordOperatorAction(req, 'webhook_endpoint.rotate_secret', { merchantId, endpointId }, r.kind);
+      if (r.kind === 'not_found') throw problem(webhookErrors, 'webhook_endpoint_not_found');
+      return reply.header('cache-control', 'no-store').send({ ...endpointView(r.endpoint), secret: r.secret, previousValidUntil: r.previousValidUntil.toISOString() });
     });
 
     app.get('/ops/v1/merchants/:merchantId/webhook-deliveries', {

@@ -31,6 +31,14 @@ export const endpointAnswer = endpointSchema.meta({
 export const endpointCreated = endpointSchema.extend({
   secret: z.string().describe('The signing secret (`whsec_…`), in this answer only: Konpay keeps it encrypted and cannot show it again'),
 }).meta({ id: 'WebhookEndpointCreated', examples: [{ ...endpointExample, secret: 'whsec_Q2hvb3NlIGEgbmV3IG9uZSBmb3IgZWFjaCBlbmRwb2ludA' }] });
+export const rotateSecretBody = z.object({
+  overlapHours: z.number().int().min(0).max(168).default(24)
+    .describe('How long the old secret keeps signing beside the new one (0–168 h; 0 when the old one leaked)'),
+}).strict().meta({ examples: [{ overlapHours: 24 }] });
+export const secretRotated = endpointSchema.extend({
+  secret: z.string().describe('The new signing secret (`whsec_…`), in this answer only'),
+  previousValidUntil: z.string().describe('Until when deliveries also carry a signature with the old secret'),
+}).meta({ id: 'WebhookSecretRotated', examples: [{ ...endpointExample, secret: 'whsec_Q2hvb3NlIGEgbmV3IG9uZSBmb3IgZWFjaCBlbmRwb2ludA', previousValidUntil: '2026-03-03T03:00:00.000Z' }] });
 export const endpointList = z.object({ endpoints: z.array(endpointSchema) })
   .meta({ id: 'WebhookEndpointList', examples: [{ endpoints: [endpointExample] }] });
 

@@ -17,9 +17,10 @@ export function signatureHex(secret: string, t: number, body: string): string {
   return createHmac('sha256', secret).update(`${t}.${body}`).digest('hex');
 }
 
-export function signKonpayWebhook(secret: string, body: string, at: Date): string {
+/** One `v1` per secret: during a rotation the old and the new one both sign. */
+export function signKonpayWebhook(secrets: string | readonly string[], body: string, at: Date): string {
   const t = Math.floor(at.getTime() / 1000);
-  return `t=${t},v1=${signatureHex(secret, t, body)}`;
+  return [`t=${t}`, ...[secrets].flat().map((secret) => `v1=${signatureHex(secret, t, body)}`)].join(',');
 }
 
 export type SignatureCheck = { kind: 'valid'; t: number } | { kind: 'invalid'; why: 'malformed' | 'signature' | 'stale' };
