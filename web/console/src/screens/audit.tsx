@@ -17,13 +17,14 @@ export function AuditScreen() {
   const { t } = useLocale();
   const session = useSession();
   const load = useAction();
-  const [entries, setEntries] = useState<AuditEntry[]>([]);
+  // Undefined until the first page arrives: "no entries" must not show while loading.
+  const [entries, setEntries] = useState<AuditEntry[]>();
   const [cursor, setCursor] = useState<number | null>(null);
   const [chain, setChain] = useState<ChainStatus>();
 
   const page = (before: number | null) => load.run(async () => {
     const r = await api<AuditLog>('GET', `/ops/v1/audit?limit=100${before === null ? '' : `&cursor=${before}`}`);
-    setEntries((old) => (before === null ? r.entries : [...old, ...r.entries]));
+    setEntries((old) => (before === null ? r.entries : [...(old ?? []), ...r.entries]));
     setCursor(r.nextCursor);
   });
   useEffect(() => {
@@ -45,9 +46,9 @@ export function AuditScreen() {
       </p>
       <ErrorAlert message={load.message} />
       <Table
-        caption={t('audit.table')} empty={t('audit.none')} testId="audit" wide
+        caption={t('audit.table')} empty={entries ? t('audit.none') : t('audit.loading')} testId="audit" wide
         head={[t('audit.seq'), t('audit.at'), t('audit.who'), t('audit.action'), t('audit.ids'), t('audit.outcome')]}
-        rows={entries.map((e) => [
+        rows={(entries ?? []).map((e) => [
           String(e.seq), formatTime(e.at), <code>{e.who}</code>, <code>{e.action}</code>,
           Object.entries(e.ids).map(([k, v]) => <span key={k}>{k}=<code>{v}</code> </span>), e.outcome,
         ])}
