@@ -83,6 +83,13 @@ describe('configuration', () => {
     await expect(loadConfig({ ...env, DEV_OUTBOX: 'true' })).rejects.toThrow(/DEV_OUTBOX/);
   });
 
+  it('in production sends webhooks to public addresses only, unless private ones are declared expected', async () => {
+    expect((await loadConfig(productionEnv())).webhooks).toMatchObject({ httpsOnly: true, publicOnly: true });
+    expect((await loadConfig({ ...productionEnv(), WEBHOOK_PRIVATE_ADDRESSES: 'allow' })).webhooks.publicOnly).toBe(false);
+    expect((await loadConfig({ KONPAY_DATA_DIR: dir })).webhooks.publicOnly).toBe(false);
+    await expect(loadConfig({ ...productionEnv(), WEBHOOK_PRIVATE_ADDRESSES: 'yes' })).rejects.toThrow(/WEBHOOK_PRIVATE_ADDRESSES/);
+  });
+
   it('refuses weak secrets, naming the variable but never echoing the value', async () => {
     const weak = 'hunter2-short';
     const err = await loadConfig({ ...productionEnv(), KONPAY_SIGNING_KEY: weak }).catch((e: unknown) => e);

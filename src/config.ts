@@ -154,6 +154,9 @@ export const envSchema = z.object({
   APPROVAL_LIMIT_RAISE_YEN: int(0, 100_000_000).default(0),
   // Merchant webhooks (PAY-3): an answer slower than this counts as none, and is retried.
   WEBHOOK_TIMEOUT_MS: int(100, 60_000).default(10_000),
+  // Merchants' receivers inside a private network (an on-premises integration, a staging
+  // rig): production refuses private addresses unless told they are expected.
+  WEBHOOK_PRIVATE_ADDRESSES: z.enum(['allow', 'refuse']).optional(),
   // External ID sign-in (ID-12, src/identity/oidc/config.ts): a JSON array of providers.
   OIDC_PROVIDERS: z.string().optional(),
   // Compensation for unauthorised use (OPS-3, src/cases/): above this many yen a second operator approves.
@@ -425,7 +428,7 @@ export async function loadConfig(source: Record<string, string | undefined>): Pr
     operatorApi: secrets.operatorApiToken ? { tokenSource: e.OPERATOR_API_TOKEN ? 'environment' : 'secrets-file' } : undefined,
     operatorSessions: { idleMs: e.OPERATOR_SESSION_IDLE_MINUTES * 60_000, absoluteMs: e.OPERATOR_SESSION_HOURS * 3_600_000 },
     approvals: { unfreezeMinBalanceYen: e.APPROVAL_UNFREEZE_MIN_BALANCE_YEN, limitRaiseYen: e.APPROVAL_LIMIT_RAISE_YEN, ttlMs: e.APPROVAL_TTL_HOURS * 3_600_000 },
-    webhooks: { timeoutMs: e.WEBHOOK_TIMEOUT_MS, httpsOnly: production, publicOnly: production },
+    webhooks: { timeoutMs: e.WEBHOOK_TIMEOUT_MS, httpsOnly: production, publicOnly: (e.WEBHOOK_PRIVATE_ADDRESSES ?? (production ? 'refuse' : 'allow')) === 'refuse' },
     oidcProviders,
     cases: { compensationApprovalYen: e.APPROVAL_COMPENSATION_YEN },
     redisUrl: e.REDIS_URL,

@@ -164,6 +164,8 @@ async function main(): Promise<number> {
       CARDNET: 'off', LOG_LEVEL: 'warn', LEDGER_SWEEP_MS: '2000', DATABASE_POOL_MAX: '8',
       CARD_NETWORK_URL: `http://127.0.0.1:${cardnetProxy.port}`, CARD_NETWORK_TIMEOUT_MS: String(CARD_NETWORK_TIMEOUT_MS), TOPUP_RECONCILE_MS: '2000', TOPUP_CHALLENGE_MINUTES: '1',
       SMTP_URL: smtpUrl, SMS_GATEWAY_URL: `http://127.0.0.1:${smsPort}/sms`, SMS_GATEWAY_TOKEN: smsToken, WEBHOOK_TIMEOUT_MS: '2000',
+      // The merchant's receiver here is this machine's loopback, refused in production by default.
+      WEBHOOK_PRIVATE_ADDRESSES: 'allow',
       // Limits have their own tests; here they would only turn the run's top-ups into refusals.
       LIMIT_CARD_TOPUP_24H_YEN: '100000000', LIMIT_CARD_TOPUP_30D_YEN: '1000000000', LIMIT_BALANCE_MAX_YEN: '1000000000',
     }, join(logs, `konpay-${i}.log`));
