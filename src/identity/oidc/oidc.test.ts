@@ -54,10 +54,13 @@ describe('the providers endpoint', () => {
     expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/v1/oidc/' });
   });
 
-  it('answers 404 for a provider that is not configured', async () => {
+  it('answers 404 for a provider that is not configured (a browser: back to the wallet, which explains)', async () => {
     const res = await p.t.konpay.app.inject({ method: 'GET', url: '/v1/oidc/nope/start' });
     expect(res.statusCode).toBe(404);
     expect(res.json()).toMatchObject({ code: 'oidc_provider_unknown' });
+    const page = await p.t.konpay.app.inject({ method: 'GET', url: '/v1/oidc/nope/start', headers: { accept: 'text/html' } });
+    expect(page.statusCode).toBe(302);
+    expect(page.headers.location).toBe('/app/login#oidc=error&code=oidc_provider_unknown');
   });
 });
 

@@ -9,7 +9,7 @@ import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { problemSchema } from '../../http/problem.js';
-import { problem } from '../../shared/errors.js';
+import { problem, type ProblemError } from '../../shared/errors.js';
 import { toPublicId } from '../../shared/ids.js';
 import { clientOf, deviceCredentialOf, requirePrivileged, requireSession, setSessionCookies, type AuthDeps } from '../http-auth.js';
 import { retryAfter } from '../problems.js';
@@ -66,15 +66,21 @@ export function oidcRoutes(d: OidcDeps, opts: { secureCookies: boolean; publicUr
     app.get('/v1/oidc/:provider/start', {
       schema: {
         tags: ['identity'], summary: 'Sign in with an external ID: redirects to the provider',
-        description: 'Authorization code flow with PKCE (S256), state and nonce, kept server-side for 10 minutes and bound to this browser by an HttpOnly cookie. Only an identity linked to an account signs in, and on a device not seen before it still needs a second factor. 429 `oidc_start_limit` (with `Retry-After`) past OIDC_STARTS_PER_IP_PER_HOUR from one address.',
+        description: 'Authorization code flow with PKCE (S256), state and nonce, kept server-side for 10 minutes and bound to this browser by an HttpOnly cookie. Only an identity linked to an account signs in, and on a device not seen before it still needs a second factor. 429 `oidc_start_limit` (with `Retry-After`) past OIDC_STARTS_PER_IP_PER_HOUR from one address. A browser (`Accept: text/html`) is redirected to `/app/login#oidc=error&code=…` instead of any refusal.',
         params: providerParam, response: { 302: redirectAnswer, 404: problemSchema, 429: problemSchema, 503: problemSchema },
       },
     }, async (req, reply) => {
-      const provider = known(d, req.params.provider);
+      // A browser that followed the wallet's button is sent back to the wallet, which
+      // explains the refusal in its language; other clients get the problem as JSON.
+      const refuse = (err: ProblemError) => {
+        if (!(req.headers.accept ?? '').includes('text/html')) throw err;
+        return reply.header('cache-control', 'no-store').redirect(`/app/login#${new URLSearchParams({ oidc: 'error', code: err.code })}`, 302);
+      };
+      if (!d.oidc.provider(req.params.provider)) return refuse(problem(oidcErrors, 'oidc_provider_unknown'));
       const limited = await opts.starts.take(clientOf(req).ip, d.clock.now());
-      if (limited.kind === 'wait') throw problem(oidcErrors, 'oidc_start_limit', undefined, retryAfter(limited.retryAfterMs));
-      const r = await startOidc(d, provider, 'login', null);
-      if (r.kind === 'unavailable') throw problem(oidcErrors, 'oidc_unavailable');
+      if (limited.kind === 'wait') return refuse(problem(oidcErrors, 'oidc_start_limit', undefined, retryAfter(limited.retryAfterMs)));
+      const r = await startOidc(d, req.params.provider, 'login', null);
+      if (r.kind === 'unavailable') return refuse(problem(oidcErrors, 'oidc_unavailable'));
       bindBrowser(reply, r.binding, opts.secureCookies);
       reply.header('cache-control', 'no-store');
       return reply.redirect(r.url.href, 302);

@@ -35,6 +35,11 @@ describe('attack: flooding external ID sign-in starts from one address to fill t
       expect(refused.headers['retry-after']).toBe('3600');
       expect(refused.headers['set-cookie']).toBeUndefined();
     }
+    // A browser following the wallet's button is sent back to the wallet, which explains it.
+    const page = await p.t.konpay.app.inject({ method: 'GET', url: `/v1/oidc/${PROVIDER}/start`, remoteAddress: ip, headers: { accept: 'text/html,application/xhtml+xml' } });
+    expect(page.statusCode).toBe(302);
+    expect(page.headers.location).toBe('/app/login#oidc=error&code=oidc_start_limit');
+    expect(page.headers['set-cookie']).toBeUndefined();
     expect(await oidcFlows()).toBe(before + 3);
 
     // Other addresses keep their own budgets; so does this one for other endpoints.
