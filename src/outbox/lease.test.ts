@@ -144,7 +144,9 @@ describe('two workers draining one outbox', () => {
     const counts = new Map<string, number>();
     const payloads = new Set<number>();
     let deliveredByB = 0;
+    const aClaimed = deferred();
     const counting = (worker: 'a' | 'b') => handler(async (payload, ctx) => {
+      if (worker === 'a') aClaimed.resolve();
       counts.set(ctx.id, (counts.get(ctx.id) ?? 0) + 1);
       payloads.add((payload as { n: number }).n);
       if (worker === 'b') deliveredByB++;
@@ -171,7 +173,12 @@ describe('two workers draining one outbox', () => {
       }
       throw new Error('outbox did not drain');
     }
-    const [byA, byB] = await Promise.all([drain(a), drain(b)]);
+    // B starts once A holds its first batch: under SERIALIZABLE a claim racing the other
+    // worker's is refused and retried, and B could otherwise drain everything before A
+    // ever won one. From then on both run at once.
+    const drainingA = drain(a);
+    await aClaimed.promise;
+    const [byA, byB] = await Promise.all([drainingA, drain(b)]);
 
     expect(byA + byB).toBe(N);
     expect(byA).toBeGreaterThan(0);
